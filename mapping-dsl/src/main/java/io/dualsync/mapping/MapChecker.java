@@ -96,8 +96,11 @@ final class MapChecker {
         }
         Set<Direction> flowing = flowingDirections();
         checkDuplicateTargets(checked);
-        checkKeysMapped(flowing);
-        checkMandatory(flowing);
+        if (decl.complete()) {
+            // With lines lost to syntax errors, "not mapped" would only repeat those errors.
+            checkKeysMapped(flowing);
+            checkMandatory(flowing);
+        }
         if (errors > 0 || fo == null || dataverse == null) {
             return null;
         }
@@ -453,13 +456,13 @@ final class MapChecker {
             try {
                 if (backwards && t.inversion() == Transform.Inversion.INVERTIBLE) {
                     built.add(0, t.inverse(args, literals));
-                    shown.add(0, "inverse(" + call.span().text() + ")");
+                    shown.add(0, "inverse(" + describe(call) + ")");
                 } else if (backwards) {
                     built.add(0, t.build(args, literals));
-                    shown.add(0, call.span().text());
+                    shown.add(0, describe(call));
                 } else {
                     built.add(t.build(args, literals));
-                    shown.add(call.span().text());
+                    shown.add(describe(call));
                     type = t.resultType(type);
                 }
             } catch (IllegalArgumentException e) {
@@ -473,6 +476,15 @@ final class MapChecker {
         steps.addAll(built);
         text.addAll(shown);
         return type;
+    }
+
+    /** A transform in canonical form, as {@code check --json} shows it. */
+    private static String describe(Ast.Call call) {
+        List<String> args = call.args().stream().map(ExprPrinter::fo).toList();
+        if (call.name().text().equals("when")) {
+            return "when " + args.get(0) + " then " + args.get(1) + " else " + args.get(2);
+        }
+        return args.isEmpty() ? call.name().text() : call.name().text() + "(" + String.join(", ", args) + ")";
     }
 
     private List<ValuePair> valueMap(Ast.ValuesClause values, Arrow arrow, Ast.FieldDecl f) {

@@ -41,6 +41,9 @@ public final class MapCompiler {
                             "a map named `" + decl.name().text() + "` already exists")
                             .withHint("the first is at " + first.name().span().location() + "; map names must be unique"));
                 }
+                if (decl.name().text().isEmpty()) {
+                    continue; // already reported: a map without a name
+                }
                 CompiledMap compiled = new MapChecker(decl, schemas, diagnostics).check();
                 if (compiled != null) {
                     maps.add(compiled);

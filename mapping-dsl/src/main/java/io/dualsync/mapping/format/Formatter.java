@@ -268,11 +268,13 @@ public final class Formatter {
     private static List<String> fieldBlock(List<Line> block) {
         int leftWidth = 0;
         int rightWidth = 0;
+        int arrowWidth = 0;
         for (Line l : block) {
             if (l.kind != Kind.FIELD) {
                 continue;
             }
             leftWidth = Math.max(leftWidth, join(l.tokens, 0, l.arrow).length());
+            arrowWidth = Math.max(arrowWidth, l.tokens.get(l.arrow).text().length());
             if (l.clauses < l.tokens.size()) {
                 rightWidth = Math.max(rightWidth, join(l.tokens, l.arrow + 1, l.clauses).length());
             }
@@ -285,7 +287,7 @@ public final class Formatter {
             }
             StringBuilder b = new StringBuilder(" ".repeat(l.indent));
             b.append(pad(join(l.tokens, 0, l.arrow), leftWidth)).append(' ');
-            b.append(pad(l.tokens.get(l.arrow).text(), 3)).append(' ');
+            b.append(pad(l.tokens.get(l.arrow).text(), arrowWidth)).append(' ');
             String right = join(l.tokens, l.arrow + 1, l.clauses);
             if (l.clauses < l.tokens.size()) {
                 b.append(pad(right, rightWidth)).append(' ');

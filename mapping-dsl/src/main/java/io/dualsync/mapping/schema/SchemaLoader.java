@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,7 +106,7 @@ public final class SchemaLoader {
         }
         return new EntitySchema(system, entitySet, root.path("logicalName").asText(entitySet),
                 root.path("primaryId").asText(null), List.copyOf(keys), root.path("company").asText(null),
-                Map.copyOf(fields), file.path());
+                Collections.unmodifiableMap(fields), file.path());
     }
 
     private static FieldDef field(SourceFile file, String name, JsonNode node, List<Diagnostic> diagnostics) {
@@ -137,7 +138,7 @@ public final class SchemaLoader {
         }
         Integer maxLength = node.has("maxLength") ? node.get("maxLength").asInt() : null;
         return new FieldDef(name, type, node.path("mandatory").asBoolean(false), node.path("readOnly").asBoolean(false),
-                maxLength, node.path("enum").asText(null), List.copyOf(symbols), Map.copyOf(options), target);
+                maxLength, node.path("enum").asText(null), List.copyOf(symbols), Collections.unmodifiableMap(options), target);
     }
 
     /** The schemas shipped with dualsync (the entities of the example maps). */

@@ -81,7 +81,8 @@ public final class Ast {
         }
     }
 
-    public record MapDecl(Ident name, Span span, List<Item> items) {
+    /** A map; {@code complete} is false when some of its lines had syntax errors and were skipped. */
+    public record MapDecl(Ident name, Span span, List<Item> items, boolean complete) {
     }
 
     /** A statement inside a map. */

@@ -49,9 +49,9 @@ public final class Lexer {
         while (pos < src.length()) {
             char c = src.charAt(pos);
             if (c == '\n') {
-                if (depth > 0 && nextLineStartsAtColumnZero(pos + 1)) {
-                    // A bracket left open would swallow the rest of the file; an unindented line
-                    // starts a new statement, so close the bracket there and say so.
+                if (depth > 0 && nextLineStartsStatement(pos + 1)) {
+                    // A bracket left open would swallow the rest of the file; a line indented no
+                    // deeper than the one that opened it starts a new statement, so close it there.
                     int open = openBrackets.peekLast();
                     diagnostics.add(Diagnostic.error(DiagnosticCode.UNCLOSED_BRACKET, Span.of(file, open, open + 1),
                             "`" + src.charAt(open) + "` is not closed").withHint("close it before the end of the statement"));
@@ -254,12 +254,28 @@ public final class Lexer {
         return end < src.length() && (Character.isLetterOrDigit(src.charAt(end)) || src.charAt(end) == '_');
     }
 
-    private boolean nextLineStartsAtColumnZero(int from) {
-        if (from >= src.length()) {
+    private boolean nextLineStartsStatement(int from) {
+        int i = from;
+        while (i < src.length() && (src.charAt(i) == ' ' || src.charAt(i) == '\t')) {
+            i++;
+        }
+        if (i >= src.length()) {
             return true;
         }
-        char c = src.charAt(from);
-        return !Character.isWhitespace(c) && c != '#' && c != ')' && c != '}';
+        char c = src.charAt(i);
+        if (c == '\n' || c == '\r' || c == '#' || c == ')' || c == '}') {
+            return false;
+        }
+        return i - from <= indentOfLine(openBrackets.peekLast());
+    }
+
+    private int indentOfLine(int offset) {
+        int start = src.lastIndexOf('\n', offset - 1) + 1;
+        int i = start;
+        while (i < offset && (src.charAt(i) == ' ' || src.charAt(i) == '\t')) {
+            i++;
+        }
+        return i - start;
     }
 
     private static boolean isHex(char c) {

@@ -66,6 +66,7 @@ public final class Parser {
     }
 
     private Ast.MapDecl map() {
+        int problemsBefore = diagnostics.size();
         Token mapWord = in.next();
         Ast.Ident name;
         try {
@@ -94,7 +95,7 @@ public final class Parser {
                 skipLine();
             }
         }
-        return new Ast.MapDecl(name, mapWord.span().to(end), List.copyOf(items));
+        return new Ast.MapDecl(name, mapWord.span().to(end), List.copyOf(items), diagnostics.size() == problemsBefore);
     }
 
     private Ast.Item item() {
