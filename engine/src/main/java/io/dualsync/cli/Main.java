@@ -1,6 +1,8 @@
 package io.dualsync.cli;
 
 import picocli.CommandLine;
+
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
 /**
@@ -14,6 +16,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CheckCommand.class,
             FmtCommand.class,
+            ImportDualWriteCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {"", "Exit codes: 0 ok, 1 invalid input, 2 usage error.",
@@ -32,7 +35,14 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line writing to the given streams. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("dualsync: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return INVALID_INPUT;
