@@ -688,7 +688,7 @@ final class MapChecker {
             return;
         }
         FieldType to = def.type();
-        if (compatible(from, to)) {
+        if (from.assignableTo(to)) {
             return;
         }
         Ast.Path source = sourcePath(d, f.fo(), f.dataverse());
@@ -702,18 +702,6 @@ final class MapChecker {
         }
     }
 
-    private static boolean compatible(FieldType from, FieldType to) {
-        if (from == to || to == FieldType.STRING || to == FieldType.LOOKUP) {
-            return true;
-        }
-        if (from.isNumeric() && (to.isNumeric() || to == FieldType.CHOICE)) {
-            return true;
-        }
-        if (from == FieldType.CHOICE && to.isNumeric()) {
-            return true;
-        }
-        return (from == FieldType.DATE || from == FieldType.DATETIME) && (to == FieldType.DATE || to == FieldType.DATETIME);
-    }
 
     /** A value map pairing enum symbols with option labels of the same name: what the user most likely wants. */
     private String suggestValueMap(Ast.FieldDecl f) {

@@ -290,27 +290,14 @@ final class MapTextWriter {
     private static boolean assignable(Arrow arrow, FieldType fo, FieldType dv) {
         boolean ok = true;
         if (arrow.flowsTo(Side.DATAVERSE)) {
-            ok = compatible(fo, dv);
+            ok = fo.assignableTo(dv);
         }
         if (arrow.flowsTo(Side.FO)) {
-            ok &= compatible(dv, fo);
+            ok &= dv.assignableTo(fo);
         }
         return ok;
     }
 
-    /** The assignments the map checker allows without conversion (kept in step with MapChecker). */
-    private static boolean compatible(FieldType from, FieldType to) {
-        if (from == to || to == FieldType.STRING || to == FieldType.LOOKUP) {
-            return true;
-        }
-        if (from.isNumeric() && (to.isNumeric() || to == FieldType.CHOICE)) {
-            return true;
-        }
-        if (from == FieldType.CHOICE && to.isNumeric()) {
-            return true;
-        }
-        return (from == FieldType.DATE || from == FieldType.DATETIME) && (to == FieldType.DATE || to == FieldType.DATETIME);
-    }
 
     /** An F&O value of a value map: the enum symbol in the schema's spelling, or a literal of the field's type. */
     private String foValue(Located key, FieldDef fo) {

@@ -28,4 +28,22 @@ public enum FieldType {
     public boolean isNumeric() {
         return this == INTEGER || this == DECIMAL;
     }
+
+    /**
+     * True when a value of this type can be written to a field of type {@code to} without a value
+     * map or a declared conversion: same type, anything to text, numbers to numbers and choices,
+     * choices to numbers, dates to date-times and back.
+     */
+    public boolean assignableTo(FieldType to) {
+        if (this == to || to == STRING || to == LOOKUP) {
+            return true;
+        }
+        if (isNumeric() && (to.isNumeric() || to == CHOICE)) {
+            return true;
+        }
+        if (this == CHOICE && to.isNumeric()) {
+            return true;
+        }
+        return (this == DATE || this == DATETIME) && (to == DATE || to == DATETIME);
+    }
 }

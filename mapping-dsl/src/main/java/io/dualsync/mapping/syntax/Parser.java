@@ -153,16 +153,7 @@ public final class Parser {
 
     private Ast.FilterDecl filter() {
         Token word = in.next();
-        Token sideWord = in.peek();
-        Side side;
-        if (sideWord.isWord("fo")) {
-            side = Side.FO;
-        } else if (sideWord.isWord("dataverse")) {
-            side = Side.DATAVERSE;
-        } else {
-            throw in.error("expected `fo` or `dataverse` after `filter`, found " + sideWord.describe());
-        }
-        in.next();
+        Side side = side("filter");
         if (in.atEnd()) {
             throw in.error("expected a filter expression");
         }
@@ -170,6 +161,17 @@ public final class Parser {
                 side == Side.FO ? ExpressionParser.Dialect.FO : ExpressionParser.Dialect.ODATA);
         endOfStatement();
         return new Ast.FilterDecl(side, expr, word.span().to(expr.span()));
+    }
+
+    /** Reads `fo` or `dataverse` after the word {@code after}. */
+    private Side side(String after) {
+        Token word = in.peek();
+        Side side = word.isWord("fo") ? Side.FO : word.isWord("dataverse") ? Side.DATAVERSE : null;
+        if (side == null) {
+            throw in.error("expected `fo` or `dataverse` after `" + after + "`, found " + word.describe());
+        }
+        in.next();
+        return side;
     }
 
     private Ast.Policy policy() {
@@ -275,16 +277,7 @@ public final class Parser {
         }
         if (t.isWord("to")) {
             in.next();
-            Token sideWord = in.peek();
-            Side side;
-            if (sideWord.isWord("fo")) {
-                side = Side.FO;
-            } else if (sideWord.isWord("dataverse")) {
-                side = Side.DATAVERSE;
-            } else {
-                throw in.error("expected `fo` or `dataverse` after `to`, found " + sideWord.describe());
-            }
-            in.next();
+            Side side = side("to");
             if (in.atWord("default")) {
                 in.next();
                 Expr.Literal value = literal("a default value");
