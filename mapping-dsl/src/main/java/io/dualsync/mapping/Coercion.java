@@ -52,6 +52,12 @@ final class Coercion {
     }
 
     private static Long integer(Object v, FieldType type) {
+        if (v instanceof Long l) {
+            return l;
+        }
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue(); // what the BigDecimal round trip below gives, without it
+        }
         try {
             BigDecimal d = v instanceof Number n ? Values.decimal(n) : new BigDecimal(v.toString().trim());
             return d.longValueExact();
@@ -61,6 +67,9 @@ final class Coercion {
     }
 
     private static BigDecimal decimal(Object v) {
+        if (v instanceof Double d) {
+            return decimal(d.doubleValue());
+        }
         if (v instanceof Number n) {
             return Values.decimal(n);
         }
@@ -69,6 +78,43 @@ final class Coercion {
             throw fail(v, "a number");
         }
         return d;
+    }
+
+    /** Powers of ten exactly representable as doubles (up to 10^22). */
+    private static final double[] POW10 = new double[23];
+
+    static {
+        double p = 1;
+        for (int i = 0; i < POW10.length; i++) {
+            POW10[i] = p;
+            p *= 10;
+        }
+    }
+
+    /**
+     * {@code new BigDecimal(Double.toString(d))} (what {@link Values#decimal} does), without the slow
+     * {@code Double.toString} for the common case: a double parsed from short decimal text, in the
+     * range where {@code Double.toString} writes plain notation (1e-3 to 1e7). There the result is
+     * the shortest decimal that reads back as {@code d}, with at least one fraction digit: find the
+     * smallest scale {@code s >= 1} at which {@code m = round(|d| * 10^s)} reads back as {@code |d|}
+     * ({@code m < 2^53} and {@code 10^s} are exact doubles, so {@code m / 10^s} is correctly
+     * rounded and the check is exact). Anything else takes the original path.
+     */
+    static BigDecimal decimal(double d) {
+        double a = Math.abs(d);
+        if (a >= 1e-3 && a < 1e7) {
+            for (int s = 1; s < POW10.length; s++) {
+                double scaled = a * POW10[s];
+                if (scaled >= 0x1p53) {
+                    break;
+                }
+                long m = (long) Math.rint(scaled);
+                if ((double) m / POW10[s] == a) {
+                    return BigDecimal.valueOf(d < 0 ? -m : m, s);
+                }
+            }
+        }
+        return new BigDecimal(Double.toString(d));
     }
 
     private static Boolean bool(Object v) {

@@ -182,6 +182,14 @@ public final class CompiledMap {
         final ValueFn[] steps;
 
         FieldPlan(String[] source, String target, int slot, boolean hasDefault, Object defaultValue, ValueFn[] steps) {
+            if (source != null) {
+                // Interned, like the field names Jackson hands over, so the per-record map look-ups
+                // usually match on identity instead of comparing characters.
+                source = source.clone();
+                for (int i = 0; i < source.length; i++) {
+                    source[i] = source[i].intern();
+                }
+            }
             this.source = source;
             this.sourceHead = source != null && source.length == 1 ? source[0] : null;
             this.sourceDotted = source == null ? null : String.join(".", source);

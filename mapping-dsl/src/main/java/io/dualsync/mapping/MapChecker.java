@@ -514,18 +514,33 @@ final class MapChecker {
 
     private ValueFn valueStep(List<ValuePair> pairs, Direction d, String label) {
         Map<Object, Object> table = new HashMap<>();
+        // Most records carry a value exactly as the map spells it (an enum symbol, an option value):
+        // look those up as they come before normalizing case and number scale.
+        Map<Object, Object> exact = new HashMap<>();
         for (ValuePair p : pairs) {
             Object from = d == Direction.FO_TO_DATAVERSE ? p.fo() : p.dataverse();
             Object to = d == Direction.FO_TO_DATAVERSE ? p.dataverse() : p.fo();
             table.putIfAbsent(Values.key(from), to);
+            if (from instanceof String) {
+                exact.putIfAbsent(from, to);
+            } else if (from instanceof java.math.BigDecimal n && n.stripTrailingZeros().scale() <= 0) {
+                exact.putIfAbsent(n.longValueExact(), to);
+            }
         }
-        Set<Object> mapped = table.keySet();
         String known = pairs.stream().map(p -> Values.show(d == Direction.FO_TO_DATAVERSE ? p.fo() : p.dataverse()))
                 .collect(Collectors.joining(", "));
         return (r, v) -> {
+            Object probe = v instanceof Integer i ? Long.valueOf(i) : v;
+            if (probe instanceof String || probe instanceof Long) {
+                Object hit = exact.get(probe);
+                if (hit != null || exact.containsKey(probe)) {
+                    return hit;
+                }
+            }
             Object key = Values.key(v);
-            if (mapped.contains(key)) {
-                return table.get(key);
+            Object hit = table.get(key);
+            if (hit != null || table.containsKey(key)) {
+                return hit;
             }
             if (v == null) {
                 return null;
