@@ -1,6 +1,5 @@
 package io.dualsync.mapping;
 
-import io.dualsync.mapping.syntax.Ast.Side;
 
 /** One way a map can be applied. */
 public enum Direction {

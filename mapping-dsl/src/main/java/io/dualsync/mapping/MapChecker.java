@@ -12,7 +12,6 @@ import io.dualsync.mapping.schema.FieldType;
 import io.dualsync.mapping.schema.SchemaSet;
 import io.dualsync.mapping.syntax.Ast;
 import io.dualsync.mapping.syntax.Ast.Arrow;
-import io.dualsync.mapping.syntax.Ast.Side;
 import io.dualsync.mapping.transform.Transform;
 import io.dualsync.mapping.transform.Transforms;
 

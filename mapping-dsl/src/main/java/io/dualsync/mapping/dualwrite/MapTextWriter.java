@@ -12,7 +12,7 @@ import io.dualsync.mapping.schema.FieldDef;
 import io.dualsync.mapping.schema.FieldType;
 import io.dualsync.mapping.schema.SchemaSet;
 import io.dualsync.mapping.syntax.Ast.Arrow;
-import io.dualsync.mapping.syntax.Ast.Side;
+import io.dualsync.mapping.Side;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.dualsync.mapping.schema;
 
-import io.dualsync.mapping.syntax.Ast.Side;
+import io.dualsync.mapping.Side;
 
 import java.util.List;
 import java.util.Map;

@@ -9,7 +9,7 @@ import io.dualsync.mapping.Diagnostic;
 import io.dualsync.mapping.DiagnosticCode;
 import io.dualsync.mapping.SourceFile;
 import io.dualsync.mapping.Span;
-import io.dualsync.mapping.syntax.Ast.Side;
+import io.dualsync.mapping.Side;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package io.dualsync.mapping.syntax;
 
+import io.dualsync.mapping.Side;
 import io.dualsync.mapping.SourceFile;
 import io.dualsync.mapping.Span;
 import io.dualsync.mapping.expr.Expr;
@@ -13,25 +14,6 @@ import java.util.List;
  */
 public final class Ast {
     private Ast() {
-    }
-
-    /** Which system a declaration is about. */
-    public enum Side {
-        FO("fo"), DATAVERSE("dataverse");
-
-        private final String word;
-
-        Side(String word) {
-            this.word = word;
-        }
-
-        public String word() {
-            return word;
-        }
-
-        public Side other() {
-            return this == FO ? DATAVERSE : FO;
-        }
     }
 
     /** Which way a field flows: {@code <->}, {@code ->} (F&O to Dataverse), {@code <-} (Dataverse to F&O). */

@@ -6,7 +6,7 @@ import io.dualsync.mapping.SourceFile;
 import io.dualsync.mapping.Span;
 import io.dualsync.mapping.expr.Expr;
 import io.dualsync.mapping.syntax.Ast.Arrow;
-import io.dualsync.mapping.syntax.Ast.Side;
+import io.dualsync.mapping.Side;
 import io.dualsync.mapping.syntax.TokenCursor.ParseError;
 
 import java.math.BigDecimal;

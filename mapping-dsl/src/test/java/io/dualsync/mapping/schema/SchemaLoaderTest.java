@@ -2,7 +2,7 @@ package io.dualsync.mapping.schema;
 
 import io.dualsync.mapping.Diagnostic;
 import io.dualsync.mapping.SourceFile;
-import io.dualsync.mapping.syntax.Ast.Side;
+import io.dualsync.mapping.Side;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
