@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             CheckCommand.class,
             FmtCommand.class,
             ImportDualWriteCommand.class,
+            EmulateCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {"", "Exit codes: 0 ok, 1 invalid input, 2 usage error.",

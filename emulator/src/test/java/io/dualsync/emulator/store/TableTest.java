@@ -1,7 +1,7 @@
 package io.dualsync.emulator.store;
 
 import io.dualsync.mapping.schema.SchemaLoader;
-import io.dualsync.mapping.syntax.Ast.Side;
+import io.dualsync.mapping.Side;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
