@@ -41,6 +41,36 @@ final class Coercion {
         };
     }
 
+    /**
+     * Converts a value to {@code type}: the same as {@code to(type).apply(..)}, written as one switch
+     * with the common case (the value already has the type) first, for the per-field hot path.
+     */
+    static Object apply(FieldType type, Object v) {
+        if (v == null) {
+            return null;
+        }
+        switch (type) {
+            case STRING:
+            case ENUM:
+                return v instanceof String ? v : text(v);
+            case INTEGER:
+            case CHOICE:
+                return v instanceof Long ? v : integer(v, type);
+            case DECIMAL:
+                return v instanceof BigDecimal ? v : decimal(v);
+            case BOOLEAN:
+                return v instanceof Boolean ? v : bool(v);
+            case DATE:
+                return date(v);
+            case DATETIME:
+                return dateTime(v);
+            case GUID:
+                return guid(v);
+            default:
+                return v;
+        }
+    }
+
     /** Converts one literal (a default, a value-map entry) now, for the checker. */
     static Object convert(Object v, FieldType type) {
         ValueFn f = to(type);

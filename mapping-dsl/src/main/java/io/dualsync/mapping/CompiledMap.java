@@ -141,10 +141,12 @@ public final class CompiledMap {
             if (v == null && f.hasDefault) {
                 v = f.defaultValue;
             }
-            ValueFn[] steps = f.steps;
             try {
-                for (ValueFn step : steps) {
+                for (ValueFn step : f.steps) {
                     v = step.apply(source, v);
+                }
+                if (f.coerceTo != null) {
+                    v = Coercion.apply(f.coerceTo, v);
                 }
             } catch (MappingException e) {
                 throw new MappingException(f.target, "map " + name + ", " + d.word() + ", field " + f.target + ": "
@@ -180,8 +182,11 @@ public final class CompiledMap {
         final boolean hasDefault;
         final Object defaultValue;
         final ValueFn[] steps;
+        /** Conversion to the target's schema type, inlined rather than a step: it is on every field. */
+        final io.dualsync.mapping.schema.FieldType coerceTo;
 
-        FieldPlan(String[] source, String target, int slot, boolean hasDefault, Object defaultValue, ValueFn[] steps) {
+        FieldPlan(String[] source, String target, int slot, boolean hasDefault, Object defaultValue, ValueFn[] steps,
+                  io.dualsync.mapping.schema.FieldType coerceTo) {
             if (source != null) {
                 // Interned, like the field names Jackson hands over, so the per-record map look-ups
                 // usually match on identity instead of comparing characters.
@@ -198,6 +203,7 @@ public final class CompiledMap {
             this.hasDefault = hasDefault;
             this.defaultValue = defaultValue;
             this.steps = steps;
+            this.coerceTo = coerceTo;
         }
 
         @Override

@@ -228,6 +228,8 @@ final class MapChecker {
         Ast.Path dvPath;
         Span span;
         final Map<Direction, List<ValueFn>> steps = new EnumMap<>(Direction.class);
+        /** The target schema type values are finally converted to, per direction (absent: unchanged). */
+        final Map<Direction, FieldType> coerce = new EnumMap<>(Direction.class);
         final Map<Direction, Object> defaults = new EnumMap<>(Direction.class);
         final Map<Direction, LookupRef> lookups = new EnumMap<>(Direction.class);
     }
@@ -242,7 +244,7 @@ final class MapChecker {
         k.span = c.span();
         for (Direction d : Direction.values()) {
             List<ValueFn> steps = new ArrayList<>();
-            addCoercion(steps, d, null, c.fo(), c.dataverse());
+            putCoercion(k, d, null, c.fo(), c.dataverse());
             k.steps.put(d, steps);
             LookupRef ref = lookupRef(targetPath(d, c.fo(), c.dataverse()), d);
             if (ref != null) {
@@ -352,7 +354,7 @@ final class MapChecker {
                 type = pipeline(plain.calls(), backwards, steps, text, type);
             }
             if (values != null) {
-                steps.add(valueStep(valuePairs, d, label));
+                steps.add(valueStep(valuePairs, d, label, declared != null ? declared : typeOf(targetPath(d, f.fo(), f.dataverse()), d.target())));
                 type = null;
                 checkValueMapAgainstSchema(values, valuePairs, f, d);
             }
@@ -363,7 +365,7 @@ final class MapChecker {
             Ast.Path targetPath = targetPath(d, f.fo(), f.dataverse());
             checkAssignable(type, values != null, targetPath, d, f);
             checkWritable(targetPath, d);
-            addCoercion(steps, d, declared, f.fo(), f.dataverse());
+            putCoercion(k, d, declared, f.fo(), f.dataverse());
             k.steps.put(d, steps);
             if (!text.isEmpty()) {
                 described.put(d, List.copyOf(text));
@@ -511,7 +513,7 @@ final class MapChecker {
         return List.copyOf(pairs);
     }
 
-    private ValueFn valueStep(List<ValuePair> pairs, Direction d, String label) {
+    private ValueFn valueStep(List<ValuePair> pairs, Direction d, String label, FieldType targetType) {
         Map<Object, Object> table = new HashMap<>();
         // Most records carry a value exactly as the map spells it (an enum symbol, an option value):
         // look those up as they come before normalizing case and number scale.
@@ -519,6 +521,8 @@ final class MapChecker {
         for (ValuePair p : pairs) {
             Object from = d == Direction.FO_TO_DATAVERSE ? p.fo() : p.dataverse();
             Object to = d == Direction.FO_TO_DATAVERSE ? p.dataverse() : p.fo();
+            // Converted once here, so records do not pay for it (checkValueMapAgainstSchema reports misfits).
+            to = convertQuietly(to, targetType);
             table.putIfAbsent(Values.key(from), to);
             if (from instanceof String) {
                 exact.putIfAbsent(from, to);
@@ -546,6 +550,17 @@ final class MapChecker {
             }
             throw new MappingException(label, "value " + Values.show(v) + " is not in the value map (" + known + ")");
         };
+    }
+
+    private static Object convertQuietly(Object v, FieldType type) {
+        if (v == null || type == null || type == FieldType.LOOKUP) {
+            return v;
+        }
+        try {
+            return Coercion.convert(v, type);
+        } catch (MappingException e) {
+            return v;
+        }
     }
 
     private void checkValueMapAgainstSchema(Ast.ValuesClause values, List<ValuePair> pairs, Ast.FieldDecl f, Direction d) {
@@ -602,15 +617,13 @@ final class MapChecker {
         }
     }
 
-    private void addCoercion(List<ValueFn> steps, Direction d, FieldType declared, Ast.Path foPath, Ast.Path dvPath) {
+    /** The last step of every field: conversion to the target field's schema type, when known. */
+    private void putCoercion(Checked k, Direction d, FieldType declared, Ast.Path foPath, Ast.Path dvPath) {
         Ast.Path target = targetPath(d, foPath, dvPath);
         FieldDef def = field(target, d.target());
         FieldType t = def == null ? null : def.type();
-        if (t != null && t != declared) {
-            ValueFn c = Coercion.to(t);
-            if (c != null) {
-                steps.add(c);
-            }
+        if (t != null && t != declared && t != FieldType.LOOKUP) {
+            k.coerce.put(d, t);
         }
     }
 
@@ -943,7 +956,7 @@ final class MapChecker {
             }
             boolean hasDefault = c.defaults.containsKey(d);
             fields.add(new CompiledMap.FieldPlan(source == null ? null : source.parts().stream().map(Ast.Ident::text).toArray(String[]::new),
-                    target.dotted(), slot, hasDefault, c.defaults.get(d), c.steps.get(d).toArray(new ValueFn[0])));
+                    target.dotted(), slot, hasDefault, c.defaults.get(d), c.steps.get(d).toArray(new ValueFn[0]), c.coerce.get(d)));
         }
         return new CompiledMap.Plan(filter, slots.keySet().toArray(new String[0]), lookups.toArray(new LookupRef[0]),
                 fields.toArray(new CompiledMap.FieldPlan[0]));
