@@ -48,6 +48,11 @@ public final class EmulatorOptions {
     // Webhooks and events.
     public int webhookTimeoutSeconds = 60;
 
+    /** Dataverse webhook registrations made at start (see Webhooks#register for the fields). */
+    public final List<io.vertx.core.json.JsonObject> webhooks = new ArrayList<>();
+    /** F&O event endpoints registered at start (see FoEvents#register for the fields). */
+    public final List<io.vertx.core.json.JsonObject> eventEndpoints = new ArrayList<>();
+
     /** An application registration: a client secret, or a certificate (PEM) for signed assertions. */
     public record Client(String tenant, String clientId, String secret, Path certificatePem) {
     }

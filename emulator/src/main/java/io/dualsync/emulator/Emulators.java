@@ -63,8 +63,14 @@ public final class Emulators {
 
         Webhooks webhooks = new Webhooks(dvCtx);
         dvCtx.addListener(webhooks);
-        FoEvents foEvents = new FoEvents(foCtx);
-        foCtx.addListener(foEvents);
+        FoEvents foEvents = new FoEvents(foCtx); // subscribes itself to foCtx's writes
+        try {
+            // Registered before the servers start, so no request can see half of them.
+            options.webhooks.forEach(webhooks::register);
+            options.eventEndpoints.forEach(foEvents::register);
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(e);
+        }
 
         Future<EmulatorServer> foServer = EmulatorServer.start(foCtx, options.foPort,
                 modules(foCtx, "/data/*", foEvents, new FoThrottling(foCtx), new FoApi(foCtx)));

@@ -34,6 +34,10 @@ final class EmulateCommand implements Callable<Integer> {
     @Option(names = "--schema", paramLabel = "DIR", description = "Entity schemas to serve (default: the built-in ones).")
     Path schemaDir;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML or JSON: webhook registrations, F&O event endpoints, limits (docs/emulators.md).")
+    Path config;
+
     @Option(names = "--auth", paramLabel = "on|off", description = "Require bearer tokens (default ${DEFAULT-VALUE}); off is for curl experiments.")
     String auth = "on";
 
@@ -58,6 +62,17 @@ final class EmulateCommand implements Callable<Integer> {
         options.seed = seed;
         options.schemaDir = schemaDir;
         options.auth = auth.equals("on");
+        if (config != null) {
+            if (!Files.isRegularFile(config)) {
+                throw new CommandLine.ParameterException(cli, config + ": no such file");
+            }
+            try {
+                io.dualsync.emulator.EmulatorConfig.apply(config, options);
+            } catch (IllegalArgumentException | java.io.IOException e) {
+                cli.getErr().println("dualsync emulate: " + e.getMessage());
+                return Main.INVALID_INPUT;
+            }
+        }
 
         Vertx vertx = Vertx.vertx();
         Emulators emulators;

@@ -31,11 +31,11 @@ class CliTest {
     void help_listsEveryCommandWithALine() {
         Run r = run("--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("check ", "fmt ", "import-dualwrite ").contains("Exit codes: 0 ok, 1 invalid input, 2 usage error.");
+        assertThat(r.out()).contains("check ", "fmt ", "import-dualwrite ", "emulate ").contains("Exit codes: 0 ok, 1 invalid input, 2 usage error.");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"check", "fmt", "import-dualwrite"})
+    @ValueSource(strings = {"check", "fmt", "import-dualwrite", "emulate"})
     void everyCommand_hasHelp(String command) {
         Run r = run(command, "--help");
         assertThat(r.code()).isZero();
