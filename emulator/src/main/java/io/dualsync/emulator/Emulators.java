@@ -72,10 +72,10 @@ public final class Emulators {
             return Future.failedFuture(e);
         }
 
-        Future<EmulatorServer> foServer = EmulatorServer.start(foCtx, options.foPort,
-                modules(foCtx, "/data/*", foEvents, new FoThrottling(foCtx), new FoApi(foCtx)));
-        Future<EmulatorServer> dvServer = EmulatorServer.start(dvCtx, options.dataversePort,
-                modules(dvCtx, "/api/data/v9.2/*", webhooks, new ServiceProtection(dvCtx), new DataverseApi(dvCtx)));
+        Future<EmulatorServer> foServer = EmulatorServer.start(foCtx, options.foPort, modules(foCtx, "/data/*",
+                foEvents, "eventDeliveries", () -> foEvents.counters().getMap(), new FoThrottling(foCtx), new FoApi(foCtx)));
+        Future<EmulatorServer> dvServer = EmulatorServer.start(dvCtx, options.dataversePort, modules(dvCtx, "/api/data/v9.2/*",
+                webhooks, "webhookDeliveries", () -> webhooks.counters().getMap(), new ServiceProtection(dvCtx), new DataverseApi(dvCtx)));
         return Future.all(foServer, dvServer).recover(e -> {
             // One came up, the other did not (a port in use): do not leave the first listening.
             List<Future<Void>> closing = new ArrayList<>();
@@ -90,12 +90,15 @@ public final class Emulators {
     }
 
     private static List<EmulatorModule> modules(EmulatorContext ctx, String apiPrefix, EmulatorModule events,
+                                                String deliveriesName, java.util.function.Supplier<Object> deliveries,
                                                 EmulatorModule limits, EmulatorModule api) {
         Faults faults = new Faults(ctx);
+        ControlApi control = new ControlApi(ctx, faults);
+        control.addCounterSource(deliveriesName, deliveries);
         Identity identity = new Identity(ctx);
         ctx.authenticator(identity);
         EmulatorModule guard = router -> router.route(apiPrefix).handler(ctx.authGuard());
-        return List.of(faults, new ControlApi(ctx, faults), identity, events, guard, limits, api);
+        return List.of(faults, control, identity, events, guard, limits, api);
     }
 
     /** The schemas of a folder ({@code *.schema.json}), or the built-in ones when {@code dir} is null. */

@@ -130,6 +130,12 @@ class EmulatorsIT {
         assertThat(ctx.getString("UserId")).isEqualTo(appUser);
         assertThat(ctx.getString("InitiatingUserId")).isEqualTo(appUser);
         assertThat(ctx.getJsonArray("SharedVariables").encode()).contains("\"tag\"").contains("\"dualsync\"");
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode counters = JSON.readTree(send("GET", dv + "/_emulator/counters", null, null).body());
+            assertThat(counters.path("webhookDeliveries").path("succeeded").asInt()).as(counters.toString()).isEqualTo(1);
+            assertThat(counters.path("requests").path("total").asInt()).isPositive();
+        });
     }
 
     @Test

@@ -213,6 +213,22 @@ public final class FoEvents implements EmulatorModule, ChangeListener {
         }
     }
 
+    /** Deliveries by outcome ({@code pending}, {@code delivered}, {@code failed}); call on the emulator's event loop. */
+    public JsonObject counters() {
+        int pending = 0;
+        int delivered = 0;
+        int failed = 0;
+        for (Delivery d : deliverer.all()) {
+            switch (d.status) {
+                case pending -> pending++;
+                case delivered -> delivered++;
+                case failed -> failed++;
+                default -> throw new IllegalStateException();
+            }
+        }
+        return new JsonObject().put("pending", pending).put("delivered", delivered).put("failed", failed);
+    }
+
     private void deliveries(RoutingContext rc) {
         String endpoint = rc.queryParams().get("endpoint");
         String status = rc.queryParams().get("status");
