@@ -1,0 +1,4 @@
+package io.dualsync.model;
+
+/** What happened to a record. */
+public enum Operation { CREATE, UPDATE, DELETE }
