@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             FmtCommand.class,
             ImportDualWriteCommand.class,
             EmulateCommand.class,
+            RunCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {"", "Exit codes: 0 ok, 1 invalid input, 2 usage error.",

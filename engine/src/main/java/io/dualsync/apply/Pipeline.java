@@ -1,0 +1,791 @@
+package io.dualsync.apply;
+
+import io.dualsync.admin.ConflictAdmin;
+import io.dualsync.admin.ConflictResolution;
+import io.dualsync.admin.DeadLetterAdmin;
+import io.dualsync.conflict.Choice;
+import io.dualsync.conflict.ConflictDetector;
+import io.dualsync.conflict.ConflictRecord;
+import io.dualsync.conflict.ConflictResolver;
+import io.dualsync.conflict.Detection;
+import io.dualsync.conflict.ManualConflicts;
+import io.dualsync.conflict.MappedRecord;
+import io.dualsync.conflict.Resolution;
+import io.dualsync.conflict.SyncState;
+import io.dualsync.conflict.SyncStateStore;
+import io.dualsync.connector.TargetConnector;
+import io.dualsync.connector.WriteResult;
+import io.dualsync.dedup.DedupDecision;
+import io.dualsync.dedup.Deduplicator;
+import io.dualsync.dedup.EchoFilter;
+import io.dualsync.journal.Journal;
+import io.dualsync.journal.JournalReader;
+import io.dualsync.mapping.CompiledMap;
+import io.dualsync.mapping.Direction;
+import io.dualsync.mapping.FieldMapping;
+import io.dualsync.mapping.Payload;
+import io.dualsync.mapping.Side;
+import io.dualsync.metrics.Metrics;
+import io.dualsync.model.ChangeEvent;
+import io.dualsync.model.Operation;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Applies journaled change events to the other system: reads the journal through the reader
+ * {@value #READER}, and for every map whose source side and entity match an event, in per-record
+ * order ({@link Lanes}): reads the record when the event does not carry it, evaluates the map, drops
+ * duplicates, echoes and stale events ({@link Deduplicator}), resolves conflicts under the map's
+ * policy, writes through the target's connector (tagged {@link EchoFilter#tagFor}, at most
+ * {@link AdaptiveLimit} writes in flight per target, {@link Backoff} on 429/5xx/401 up to the deadline,
+ * dead letters for permanent errors), then records the {@link SyncState} and commits the journal
+ * index once every map's outcome for it is durable.
+ * <p>Runs on one Vert.x context (the one {@link #start} is called on) and never blocks it; the
+ * stores' {@code put}/{@code add} are page-cache appends. Not thread-safe: use it from its context.
+ */
+public final class Pipeline {
+    /** The journal reader's name. */
+    public static final String READER = "apply";
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    private static final long IDLE_POLL_MS = 5;
+
+    /** Tuning; {@link #defaults()} then the withers. */
+    public record Options(int lanes, int queuePerLane, int maxConcurrencyFo, int maxConcurrencyDataverse,
+                          Duration initialBackoff, Duration maxBackoff, Duration deadline) {
+        public Options {
+            if (maxConcurrencyDataverse > AdaptiveLimit.DATAVERSE_MAX) {
+                throw new IllegalArgumentException("Dataverse concurrency is at most " + AdaptiveLimit.DATAVERSE_MAX);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(16, 1000, 32, AdaptiveLimit.DATAVERSE_MAX, Duration.ofMillis(200), Duration.ofSeconds(30),
+                    Duration.ofMinutes(10));
+        }
+    }
+
+    /** One (journal entry, map, direction) to apply. */
+    private record Work(long index, ChangeEvent event, CompiledMap map, Direction direction) {
+    }
+
+    private final Vertx vertx;
+    private final Journal journal;
+    private final List<CompiledMap> maps;
+    private final Map<Side, TargetConnector> connectors;
+    private final SyncStateStore states;
+    private final DeadLetterStore deadLetters;
+    private final ManualConflicts manual;
+    private final Deduplicator dedup;
+    private final EchoFilter echoes;
+    private final ConflictResolver resolver;
+    private final ConflictDetector detector = new ConflictDetector();
+    private final Metrics metrics;
+    private final Clock clock;
+    private final Backoff backoff;
+    private final Map<Side, AdaptiveLimit> limits = new EnumMap<>(Side.class);
+    private final Lanes<Work> lanes;
+    private final Map<Long, Integer> pendingByIndex = new HashMap<>();
+
+    private Context context;
+    private JournalReader reader;
+    private boolean running;
+    private boolean pumpScheduled;
+    private int inFlight;
+
+    public Pipeline(Vertx vertx, Journal journal, List<CompiledMap> maps, Map<Side, TargetConnector> connectors,
+                    SyncStateStore states, DeadLetterStore deadLetters, ManualConflicts manual, Deduplicator dedup,
+                    EchoFilter echoes, ConflictResolver resolver, Metrics metrics, Options options, Clock clock) {
+        this.vertx = Objects.requireNonNull(vertx);
+        this.journal = Objects.requireNonNull(journal);
+        this.maps = List.copyOf(maps);
+        this.connectors = new EnumMap<>(connectors);
+        this.states = states;
+        this.deadLetters = deadLetters;
+        this.manual = manual;
+        this.dedup = dedup;
+        this.echoes = echoes;
+        this.resolver = resolver;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.backoff = new Backoff(options.initialBackoff(), options.maxBackoff(), options.deadline(), clock,
+                () -> ThreadLocalRandom.current().nextDouble());
+        limits.put(Side.FO, new AdaptiveLimit(options.maxConcurrencyFo(), 20, Duration.ofSeconds(1), System::nanoTime));
+        limits.put(Side.DATAVERSE, new AdaptiveLimit(Math.min(options.maxConcurrencyDataverse(), AdaptiveLimit.DATAVERSE_MAX),
+                20, Duration.ofSeconds(1), System::nanoTime));
+        this.lanes = new Lanes<>(options.lanes(), options.queuePerLane());
+        for (Side s : Side.values()) {
+            AdaptiveLimit l = limits.get(s);
+            metrics.registerApplyConcurrency(s, l::inFlight, l::limit);
+        }
+        metrics.registerDeadLetters(deadLetters::size);
+    }
+
+    /** Starts reading on the current context (or a new one). */
+    public Future<Void> start() {
+        Promise<Void> started = Promise.promise();
+        context = vertx.getOrCreateContext();
+        context.runOnContext(v -> {
+            reader = journal.reader(READER);
+            running = true;
+            pump();
+            started.complete();
+        });
+        return started.future();
+    }
+
+    /** Stops reading new events and completes when in-flight work is done or {@code drainTimeout} passed. */
+    public Future<Void> stop(Duration drainTimeout) {
+        Promise<Void> done = Promise.promise();
+        if (context == null) {
+            return Future.succeededFuture();
+        }
+        context.runOnContext(v -> {
+            running = false;
+            long deadline = System.nanoTime() + drainTimeout.toNanos();
+            awaitDrain(deadline, done);
+        });
+        return done.future();
+    }
+
+    private void awaitDrain(long deadline, Promise<Void> done) {
+        if (inFlight == 0 || System.nanoTime() >= deadline) {
+            if (inFlight > 0) {
+                LOG.warn("stopping with {} events still in flight: they are re-delivered on restart", inFlight);
+            }
+            if (reader != null) {
+                reader.close();
+                reader = null;
+            }
+            done.complete();
+        } else {
+            vertx.setTimer(IDLE_POLL_MS, t -> awaitDrain(deadline, done));
+        }
+    }
+
+    /** Work items queued or in flight (for tests and drain). */
+    public int inFlight() {
+        return inFlight;
+    }
+
+    // ---- reading
+
+    private void schedulePump(long delayMs) {
+        if (!pumpScheduled && running) {
+            pumpScheduled = true;
+            vertx.setTimer(Math.max(1, delayMs), t -> {
+                pumpScheduled = false;
+                pump();
+            });
+        }
+    }
+
+    private void pump() {
+        if (!running || reader == null) {
+            return;
+        }
+        int read = 0;
+        while (read < 256 && allLanesHaveRoom()) {
+            JournalReader.Entry entry = reader.next();
+            if (entry == null) {
+                break;
+            }
+            read++;
+            dispatch(entry);
+        }
+        drainLanes();
+        schedulePump(read == 0 ? IDLE_POLL_MS : 1);
+    }
+
+    private boolean allLanesHaveRoom() {
+        for (int i = 0; i < lanes.count(); i++) {
+            if (!lanes.lane(i).hasRoom()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void dispatch(JournalReader.Entry entry) {
+        ChangeEvent e = entry.event();
+        List<Work> works = new ArrayList<>();
+        for (CompiledMap map : maps) {
+            String entity = e.source() == Side.FO ? map.foEntity() : map.dataverseTable();
+            Direction d = Direction.towards(e.source().other());
+            if (entity.equalsIgnoreCase(e.entity()) && map.flows(d)) {
+                works.add(new Work(entry.index(), e, map, d));
+            }
+        }
+        if (works.isEmpty()) {
+            reader.commit(entry.index());
+            return;
+        }
+        pendingByIndex.put(entry.index(), works.size());
+        for (Work w : works) {
+            inFlight++;
+            Lanes.Lane<Work> lane = lanes.laneFor(w.map().name(), e.recordId());
+            if (!lane.offer(w.map().name(), e.recordId(), w)) {
+                // checked hasRoom before reading: only a multi-map entry can overflow; run it unordered
+                process(w).onComplete(x -> finished(w));
+            }
+        }
+    }
+
+    private void drainLanes() {
+        for (int i = 0; i < lanes.count(); i++) {
+            Lanes.Lane<Work> lane = lanes.lane(i);
+            Lanes.Ticket<Work> t;
+            while ((t = lane.poll()) != null) {
+                Lanes.Ticket<Work> ticket = t;
+                process(ticket.item()).onComplete(x -> {
+                    lane.done(ticket);
+                    finished(ticket.item());
+                    drainLanes();
+                });
+            }
+        }
+    }
+
+    private void finished(Work w) {
+        inFlight--;
+        Integer left = pendingByIndex.merge(w.index(), -1, Integer::sum);
+        if (left != null && left <= 0) {
+            pendingByIndex.remove(w.index());
+            if (reader != null) {
+                reader.commit(w.index());
+            }
+        }
+        if (running && inFlight == 0) {
+            schedulePump(1);
+        }
+    }
+
+    // ---- applying one (event, map, direction)
+
+    private Future<Void> process(Work w) {
+        try {
+            return apply(w).recover(err -> {
+                LOG.warn("apply {} of {} failed unexpectedly", w.event().eventId(), w.map().name(), err);
+                deadLetter(w, null, "apply", 0, String.valueOf(err.getMessage() == null ? err : err.getMessage()), 1,
+                        clock.instant());
+                return Future.succeededFuture();
+            });
+        } catch (RuntimeException err) {
+            deadLetter(w, null, "apply", 0, String.valueOf(err.getMessage()), 1, clock.instant());
+            return Future.succeededFuture();
+        }
+    }
+
+    private Future<Void> apply(Work w) {
+        ChangeEvent e = w.event();
+        Side source = w.direction().source();
+        Side target = w.direction().target();
+        if (EchoFilter.isOurTag(e.tag())) {
+            metrics.echoesSuppressed(source).increment();
+            metrics.applyEvents(target, Metrics.ApplyResult.ECHO).increment();
+            return Future.succeededFuture();
+        }
+        if (e.operation() == Operation.DELETE) {
+            return delete(w);
+        }
+        // Dataverse webhooks carry the changed columns only, lookups as guids: read the record.
+        boolean read = e.values() == null || source == Side.DATAVERSE;
+        Future<Map<String, Object>> values = read
+                ? readSource(w)
+                : Future.succeededFuture(e.values());
+        return values.compose(v -> {
+            if (v == null) {
+                metrics.applyEvents(target, Metrics.ApplyResult.SKIPPED).increment();
+                return Future.succeededFuture();
+            }
+            return applyValues(w, withoutNulls(v));
+        });
+    }
+
+    /**
+     * The record without its empty columns (null or empty text): a create must not send nulls for
+     * columns the target requires (F&O rejects null strings), nor look up a related record by an empty
+     * key (F&O gives "" for an unset InvoiceAccount). Known limit: a column cleared at the source is not
+     * cleared at the target.
+     */
+    private static Map<String, Object> withoutNulls(Map<String, Object> values) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (v != null && !"".equals(v)) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    private Future<Map<String, Object>> readSource(Work w) {
+        ChangeEvent e = w.event();
+        return connectors.get(w.direction().source()).read(e.entity(), e.key())
+                .map(r -> r == null ? null : r.values());
+    }
+
+    private Future<Void> applyValues(Work w, Map<String, Object> values) {
+        CompiledMap map = w.map();
+        Direction d = w.direction();
+        Side source = d.source();
+        Side target = d.target();
+        ChangeEvent e = w.event();
+        Payload payload;
+        try {
+            payload = map.evaluate(d, values);
+        } catch (RuntimeException ex) {
+            deadLetter(w, null, "evaluate", 0, ex.getMessage(), 1, clock.instant());
+            return Future.succeededFuture();
+        }
+        if (!payload.accepted()) {
+            metrics.applyEvents(target, Metrics.ApplyResult.SKIPPED).increment();
+            return Future.succeededFuture();
+        }
+        Map<String, Object> targetKey = targetKey(map, d, payload);
+        if (targetKey == null) {
+            deadLetter(w, null, "evaluate", 0, "the record gives no value for a key field of " + map.targetKey(d), 1,
+                    clock.instant());
+            return Future.succeededFuture();
+        }
+        String key = integrationKey(targetKey);
+        MappedRecord incoming = MappedRecord.of(map, source, values, e.version(), e.modifiedAt(), null);
+        SyncState state = states.get(map.name(), key);
+        DedupDecision decision = dedup.check(e, map.name(), key, incoming.values(), state);
+        if (!decision.process()) {
+            countSkip(source, target, decision);
+            if (decision.kind() == DedupDecision.Kind.ECHO) {
+                states.put(state == null ? SyncState.empty(map.name(), key).seen(incoming) : state.seen(incoming));
+            }
+            return Future.succeededFuture();
+        }
+        if (manual.heldFor(map.name(), key) != null) {
+            manual.refresh(map.name(), key, incoming);
+            metrics.applyEvents(target, Metrics.ApplyResult.CONFLICT).increment();
+            return Future.succeededFuture();
+        }
+        if (state == null) {
+            return write(w, key, targetKey, payload, incoming, null, 1, clock.instant(), false);
+        }
+        // Synced before: read the other side to see whether it changed since (a conflict).
+        return connectors.get(target).read(entitySet(map, target), targetKey)
+                .recover(err -> Future.succeededFuture(null))
+                .compose(current -> {
+                    if (current == null) {
+                        return write(w, key, targetKey, payload, incoming, state, 1, clock.instant(), false);
+                    }
+                    MappedRecord other = MappedRecord.of(map, target, current.values(), current.version(), null, current.etag());
+                    Detection detection = detector.detect(incoming, state, other);
+                    if (!detection.conflict()) {
+                        if (dedup.isNoOp(state, target, payload.toMap())) {
+                            states.put(state.seen(incoming));
+                            metrics.applyEvents(target, Metrics.ApplyResult.SKIPPED).increment();
+                            return Future.succeededFuture();
+                        }
+                        return write(w, key, targetKey, payload, incoming, state, 1, clock.instant(), false);
+                    }
+                    return resolveConflict(w, key, targetKey, values, current.values(), incoming, other, state, detection);
+                });
+    }
+
+    private Future<Void> resolveConflict(Work w, String key, Map<String, Object> targetKey, Map<String, Object> sourceValues,
+                                         Map<String, Object> targetValues, MappedRecord incoming, MappedRecord other,
+                                         SyncState state, Detection detection) {
+        CompiledMap map = w.map();
+        Side source = w.direction().source();
+        Side target = w.direction().target();
+        MappedRecord fo = source == Side.FO ? incoming : other;
+        MappedRecord dv = source == Side.FO ? other : incoming;
+        Resolution r = resolver.resolve(map, key, fo, dv, state, detection.reason());
+        metrics.conflicts(map.conflict().kind(), outcome(r.record().outcome())).increment();
+        metrics.applyEvents(target, Metrics.ApplyResult.CONFLICT).increment();
+        LOG.info("conflict {}", r.record());
+        if (r.held()) {
+            manual.hold(r.record(), state);
+            return Future.succeededFuture();
+        }
+        return writeResolution(w, key, r, sourceValues, targetValues, state);
+    }
+
+    /** Writes what a resolution says to each side that needs it; the target's values overlay the side's full record. */
+    private Future<Void> writeResolution(Work w, String key, Resolution r, Map<String, Object> sourceValues,
+                                         Map<String, Object> targetValues, SyncState state) {
+        CompiledMap map = w.map();
+        Side source = w.direction().source();
+        Future<Void> chain = Future.succeededFuture();
+        for (Side side : Side.values()) {
+            Map<String, Object> decided = r.to(side);
+            if (decided.isEmpty()) {
+                continue;
+            }
+            // decided values are in the other side's vocabulary: overlay them on that side's full record
+            Map<String, Object> from = new LinkedHashMap<>(side == source ? targetValues : sourceValues);
+            from.putAll(decided);
+            Direction d = Direction.towards(side);
+            Payload p = map.evaluate(d, from);
+            Map<String, Object> tk = targetKey(map, d, p);
+            if (!p.accepted() || tk == null) {
+                continue;
+            }
+            MappedRecord fromRecord = MappedRecord.of(map, side.other(), from, 0, clock.instant(), null);
+            Work sideWork = new Work(w.index(), w.event(), map, d);
+            chain = chain.compose(v -> write(sideWork, key, tk, p, fromRecord, states.get(map.name(), key), 1,
+                    clock.instant(), true));
+        }
+        return chain;
+    }
+
+    private Future<Void> delete(Work w) {
+        CompiledMap map = w.map();
+        Direction d = w.direction();
+        Map<String, Object> known = new LinkedHashMap<>();
+        if (w.event().key() != null) {
+            known.putAll(w.event().key());
+        }
+        if (w.event().values() != null) {
+            known.putAll(w.event().values());
+        }
+        Map<String, Object> targetKey = new LinkedHashMap<>();
+        for (String path : map.targetKey(d)) {
+            Object v = sourceValueFor(map, d, path, known);
+            if (v == null) {
+                // the event does not name the target record (a Dataverse delete gives the id only)
+                metrics.applyEvents(d.target(), Metrics.ApplyResult.SKIPPED).increment();
+                LOG.warn("delete {} of {} skipped: no value for target key field {}", w.event().eventId(), map.name(), path);
+                return Future.succeededFuture();
+            }
+            targetKey.put(path, v);
+        }
+        String key = integrationKey(targetKey);
+        String entity = entitySet(map, d.target());
+        return withRetries(w, key, d.target(), () -> connectors.get(d.target()).delete(entity, targetKey,
+                EchoFilter.tagFor(w.event().eventId())), 1, clock.instant())
+                .map(ok -> {
+                    if (ok) {
+                        states.remove(map.name(), key);
+                        metrics.applyEvents(d.target(), Metrics.ApplyResult.APPLIED).increment();
+                    }
+                    return null;
+                });
+    }
+
+    private static Object sourceValueFor(CompiledMap map, Direction d, String targetPath, Map<String, Object> known) {
+        List<FieldMapping> all = new ArrayList<>(map.fields());
+        if (map.company() != null) {
+            all.add(0, map.company());
+        }
+        for (FieldMapping f : all) {
+            String t = d.target() == Side.FO ? f.foField() : f.dataverseField();
+            String s = d.source() == Side.FO ? f.foField() : f.dataverseField();
+            if (targetPath.equals(t) && s != null && known.get(s) != null) {
+                return known.get(s);
+            }
+        }
+        return null;
+    }
+
+    private Future<Void> write(Work w, String key, Map<String, Object> targetKey, Payload payload, MappedRecord sourceRecord,
+                               SyncState state, int attempt, Instant first, boolean resolution) {
+        CompiledMap map = w.map();
+        Side target = w.direction().target();
+        String entity = entitySet(map, target);
+        String tag = EchoFilter.tagFor(w.event().eventId());
+        Holder<WriteResult> last = new Holder<>();
+        return withRetries(w, key, target, () -> connectors.get(target).upsert(entity, targetKey, payload, null, tag)
+                .onSuccess(r -> last.value = r), attempt, first)
+                .map(ok -> {
+                    if (!ok) {
+                        return null;
+                    }
+                    WriteResult r = last.value;
+                    Map<String, Object> written = payload.toMap();
+                    MappedRecord writtenRecord = new MappedRecord(target, versionOf(r.etag()), clock.instant(), written, r.etag());
+                    SyncState base = state == null ? SyncState.empty(map.name(), key) : state;
+                    states.put(base.synced(sourceRecord, writtenRecord));
+                    echoes.wrote(target, map.name(), key, written);
+                    metrics.applyEvents(target, Metrics.ApplyResult.APPLIED).increment();
+                    if (!resolution && w.event().modifiedAt() != null) {
+                        metrics.recordSyncLatency(target, w.event().modifiedAt(), clock.instant());
+                    }
+                    return null;
+                });
+    }
+
+    private static final class Holder<T> {
+        T value;
+    }
+
+    /**
+     * Runs a write until it succeeds (true), or is dead-lettered (false): permanent answers and
+     * retries past the deadline become dead letters; 429 waits the target's Retry-After; a 401 is
+     * retried once.
+     */
+    private Future<Boolean> withRetries(Work w, String key, Side target, java.util.function.Supplier<Future<WriteResult>> call,
+                                        int attempt, Instant first) {
+        Promise<Boolean> done = Promise.promise();
+        attempt(w, key, target, call, 1, first, 0, false, done);
+        return done.future();
+    }
+
+    private void attempt(Work w, String key, Side target, java.util.function.Supplier<Future<WriteResult>> call, int attempt,
+                         Instant first, int failures, boolean hadUnauthorized, Promise<Boolean> done) {
+        AdaptiveLimit limit = limits.get(target);
+        if (!limit.tryAcquire()) {
+            Duration hold = limit.holdRemaining();
+            vertx.setTimer(Math.max(1, hold.toMillis()), t -> attempt(w, key, target, call, attempt, first, failures,
+                    hadUnauthorized, done));
+            return;
+        }
+        call.get().onComplete(ar -> {
+            WriteResult r = ar.succeeded() ? ar.result()
+                    : new WriteResult(WriteResult.Outcome.RETRYABLE, 0, null, null, null, String.valueOf(ar.cause()));
+            limit.release(r.outcome(), r.retryAfter());
+            switch (r.outcome()) {
+                case OK:
+                    done.complete(true);
+                    return;
+                case THROTTLED: {
+                    metrics.applyRetries(target, Metrics.RetryReason.THROTTLED).increment();
+                    Duration wait = Backoff.afterThrottle(r.retryAfter(), Duration.ofSeconds(1));
+                    vertx.setTimer(Math.max(1, wait.toMillis()), t -> attempt(w, key, target, call, attempt + 1, first,
+                            failures, hadUnauthorized, done));
+                    return;
+                }
+                case UNAUTHORIZED:
+                    if (!hadUnauthorized) {
+                        metrics.applyRetries(target, Metrics.RetryReason.UNAUTHORIZED).increment();
+                        vertx.setTimer(1, t -> attempt(w, key, target, call, attempt + 1, first, failures, true, done));
+                        return;
+                    }
+                    deadLetter(w, key, "write", r.status(), r.message(), attempt, first);
+                    done.complete(false);
+                    return;
+                case RETRYABLE:
+                case PRECONDITION_FAILED: {
+                    Backoff.Step step = backoff.next(failures + 1, first);
+                    if (step.retry()) {
+                        metrics.applyRetries(target, r.status() == 0 ? Metrics.RetryReason.CONNECTION
+                                : Metrics.RetryReason.SERVER_ERROR).increment();
+                        vertx.setTimer(Math.max(1, step.delay().toMillis()), t -> attempt(w, key, target, call,
+                                attempt + 1, first, failures + 1, hadUnauthorized, done));
+                        return;
+                    }
+                    deadLetter(w, key, "write", r.status(), r.message() + " (" + step.reason() + ")", attempt, first);
+                    done.complete(false);
+                    return;
+                }
+                default:
+                    deadLetter(w, key, "write", r.status(), r.message(), attempt, first);
+                    done.complete(false);
+            }
+        });
+    }
+
+    private void deadLetter(Work w, String key, String stage, int status, String error, int attempts, Instant first) {
+        Side target = w.direction().target();
+        deadLetters.add(DeadLetter.of(w.event(), w.index(), w.map().name(), key, target, stage, status,
+                error == null ? "" : error, attempts, first, clock.instant()));
+        metrics.applyEvents(target, Metrics.ApplyResult.DEAD_LETTERED).increment();
+        LOG.warn("dead-lettered {} ({} {} to {}, stage {}): {} {}", w.event().eventId(), w.map().name(), key, target, stage,
+                status, error);
+    }
+
+    private void countSkip(Side source, Side target, DedupDecision decision) {
+        switch (decision.kind()) {
+            case ECHO:
+                metrics.echoesSuppressed(source).increment();
+                metrics.applyEvents(target, Metrics.ApplyResult.ECHO).increment();
+                break;
+            case DUPLICATE:
+                metrics.dedupDrops(source, Metrics.DedupReason.REDELIVERY).increment();
+                metrics.applyEvents(target, Metrics.ApplyResult.DUPLICATE).increment();
+                break;
+            case STALE:
+                metrics.dedupDrops(source, Metrics.DedupReason.STALE).increment();
+                metrics.applyEvents(target, Metrics.ApplyResult.STALE).increment();
+                break;
+            default:
+                metrics.applyEvents(target, Metrics.ApplyResult.SKIPPED).increment();
+        }
+    }
+
+    private static Metrics.ConflictOutcome outcome(ConflictRecord.Outcome o) {
+        switch (o) {
+            case FO_WON:
+                return Metrics.ConflictOutcome.FO_WON;
+            case DATAVERSE_WON:
+                return Metrics.ConflictOutcome.DATAVERSE_WON;
+            case HELD:
+                return Metrics.ConflictOutcome.HELD;
+            default:
+                return Metrics.ConflictOutcome.MERGED;
+        }
+    }
+
+    // ---- keys
+
+    private static String entitySet(CompiledMap map, Side side) {
+        return side == Side.FO ? map.foEntity() : map.dataverseTable();
+    }
+
+    /** The target key field paths and values, or null when the payload lacks one. */
+    private static Map<String, Object> targetKey(CompiledMap map, Direction d, Payload payload) {
+        Map<String, Object> key = new LinkedHashMap<>();
+        for (String path : map.targetKey(d)) {
+            Object v = payload.get(path);
+            if (v == null) {
+                return null;
+            }
+            key.put(path, v);
+        }
+        return key;
+    }
+
+    /** The pair's integration key: key values in map order, the same text from either side. */
+    static String integrationKey(Map<String, Object> targetKey) {
+        StringBuilder b = new StringBuilder();
+        for (Object v : targetKey.values()) {
+            if (b.length() > 0) {
+                b.append('|');
+            }
+            b.append(String.valueOf(v).toLowerCase(Locale.ROOT));
+        }
+        return b.toString();
+    }
+
+    private static long versionOf(String etag) {
+        if (etag == null) {
+            return 0;
+        }
+        String digits = etag.replaceAll("[^0-9]", "");
+        try {
+            return digits.isEmpty() || digits.length() > 18 ? 0 : Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    // ---- admin adapters
+
+    /** The dead-letter queue for the admin API; a retry re-journals the original event. */
+    public DeadLetterAdmin deadLetterAdmin() {
+        return new DeadLetterAdmin() {
+            @Override
+            public Future<JsonArray> list(int limit) {
+                JsonArray out = new JsonArray();
+                for (DeadLetter d : deadLetters.list()) {
+                    if (out.size() >= limit) {
+                        break;
+                    }
+                    out.add(toJson(d));
+                }
+                return Future.succeededFuture(out);
+            }
+
+            @Override
+            public Future<Boolean> retry(String id) {
+                DeadLetterStore.Retry r;
+                try {
+                    r = deadLetters.retry(id, states);
+                } catch (NoSuchElementException e) {
+                    return Future.succeededFuture(false);
+                }
+                if (!r.retry()) {
+                    LOG.info("dead letter {} not retried: {}", id, r.reason());
+                    return Future.succeededFuture(true);
+                }
+                dedup.forget(r.letter().event(), r.letter().map());
+                return journal.append(r.letter().event()).map(i -> true);
+            }
+
+            @Override
+            public Future<Boolean> delete(String id) {
+                return Future.succeededFuture(deadLetters.delete(id));
+            }
+        };
+    }
+
+    private static JsonObject toJson(DeadLetter d) {
+        ChangeEvent e = d.event();
+        JsonObject event = new JsonObject().put("eventId", e.eventId()).put("source", e.source().word())
+                .put("entity", e.entity()).put("operation", e.operation().name().toLowerCase(Locale.ROOT))
+                .put("recordId", e.recordId())
+                .put("key", e.key() == null ? null : new JsonObject(new LinkedHashMap<>(e.key())))
+                .put("values", e.values() == null ? null : new JsonObject(new LinkedHashMap<>(e.values())))
+                .put("modifiedAt", e.modifiedAt() == null ? null : e.modifiedAt().toString());
+        return new JsonObject().put("id", d.id()).put("event", event).put("journalIndex", d.journalIndex())
+                .put("map", d.map()).put("key", d.key()).put("target", d.target().word()).put("stage", d.stage())
+                .put("status", d.status()).put("error", d.error()).put("attempts", d.attempts())
+                .put("firstAttempt", String.valueOf(d.firstAttempt())).put("lastAttempt", String.valueOf(d.lastAttempt()));
+    }
+
+    /** Held conflicts for the admin API; resolving writes the chosen values to both sides as needed. */
+    public ConflictAdmin conflictAdmin() {
+        return new ConflictAdmin() {
+            @Override
+            public Future<JsonArray> list(int limit) {
+                JsonArray out = new JsonArray();
+                for (ConflictRecord c : manual.list()) {
+                    if (out.size() >= limit) {
+                        break;
+                    }
+                    out.add(new JsonObject().put("id", c.id()).put("map", c.map()).put("key", c.key())
+                            .put("policy", c.policy()).put("outcome", c.outcome().name().toLowerCase(Locale.ROOT))
+                            .put("fo", side(c.fo())).put("dataverse", side(c.dataverse()))
+                            .put("detail", c.detail()).put("detectedAt", String.valueOf(c.at())));
+                }
+                return Future.succeededFuture(out);
+            }
+
+            @Override
+            public Future<Boolean> resolve(String id, ConflictResolution resolution) {
+                if (resolution.winner() == null) {
+                    return Future.failedFuture(new IllegalArgumentException(
+                            "resolving with values is not supported yet: give {\"winner\": \"fo\" | \"dataverse\"}"));
+                }
+                ManualConflicts.Held held = manual.get(id);
+                if (held == null) {
+                    return Future.succeededFuture(false);
+                }
+                Resolution r;
+                try {
+                    r = manual.resolve(id, resolution.winner() == Side.FO ? Choice.fo() : Choice.dataverse());
+                } catch (IllegalArgumentException e) {
+                    return Future.failedFuture(e);
+                }
+                CompiledMap map = maps.stream().filter(m -> m.name().equals(held.record().map())).findFirst().orElse(null);
+                if (map == null || r == null) {
+                    return Future.succeededFuture(r != null);
+                }
+                ChangeEvent synthetic = new ChangeEvent("conflict:" + id, resolution.winner(),
+                        entitySet(map, resolution.winner()), Operation.UPDATE, held.record().key(), Map.of(), Map.of(), 0,
+                        clock.instant(), null, null, id, clock.instant());
+                Work w = new Work(-1, synthetic, map, Direction.towards(resolution.winner().other()));
+                return writeResolution(w, held.record().key(), r, r.to(Side.DATAVERSE), r.to(Side.FO), held.state())
+                        .map(v -> true);
+            }
+        };
+    }
+
+    private static JsonObject side(Object sideRecord) {
+        return new JsonObject().put("record", String.valueOf(sideRecord));
+    }
+}
