@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             ImportDualWriteCommand.class,
             EmulateCommand.class,
             RunCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {"", "Exit codes: 0 ok, 1 invalid input, 2 usage error.",
