@@ -242,12 +242,23 @@ public final class Pipeline {
         pendingByIndex.put(entry.index(), works.size());
         for (Work w : works) {
             inFlight++;
-            Lanes.Lane<Work> lane = lanes.laneFor(w.map().name(), e.recordId());
-            if (!lane.offer(w.map().name(), e.recordId(), w)) {
+            String order = orderKey(w);
+            Lanes.Lane<Work> lane = lanes.laneFor(w.map().name(), order);
+            if (!lane.offer(w.map().name(), order, w)) {
                 // checked hasRoom before reading: only a multi-map entry can overflow; run it unordered
                 process(w).onComplete(x -> finished(w));
             }
         }
+    }
+
+    /**
+     * What orders an event among the others: the record pair once synced (so a change on each side of
+     * the same pair is applied one after the other, each seeing what the other wrote: a concurrent edit
+     * converges), else the source record id.
+     */
+    private String orderKey(Work w) {
+        SyncState pair = states.byRecordId(w.map().name(), w.direction().source(), w.event().recordId());
+        return pair != null ? "pair:" + pair.key() : w.event().recordId();
     }
 
     private void drainLanes() {
@@ -373,7 +384,8 @@ public final class Pipeline {
         if (!decision.process()) {
             countSkip(source, target, decision);
             if (decision.kind() == DedupDecision.Kind.ECHO) {
-                states.put(state == null ? SyncState.empty(map.name(), key).seen(incoming) : state.seen(incoming));
+                states.put((state == null ? SyncState.empty(map.name(), key) : state).seen(incoming)
+                        .identified(source, e.recordId(), e.key()));
             }
             return Future.succeededFuture();
         }
@@ -392,17 +404,21 @@ public final class Pipeline {
                     if (current == null) {
                         return write(w, key, targetKey, payload, incoming, state, 1, clock.instant(), false);
                     }
-                    MappedRecord other = MappedRecord.of(map, target, current.values(), current.version(), null, current.etag());
+                    // as read, the target has empty columns (F&O: "" for an unset InvoiceAccount): like the
+                    // incoming side's, they are unknown, not changes, and a resolution written back from
+                    // them must not look related records up by an empty key
+                    Map<String, Object> currentValues = withoutNulls(current.values());
+                    MappedRecord other = MappedRecord.of(map, target, currentValues, current.version(), null, current.etag());
                     Detection detection = detector.detect(incoming, state, other);
                     if (!detection.conflict()) {
                         if (dedup.isNoOp(state, target, payload.toMap())) {
-                            states.put(state.seen(incoming));
+                            states.put(state.seen(incoming).identified(source, e.recordId(), e.key()));
                             metrics.applyEvents(target, Metrics.ApplyResult.SKIPPED).increment();
                             return Future.succeededFuture();
                         }
                         return write(w, key, targetKey, payload, incoming, state, 1, clock.instant(), false);
                     }
-                    return resolveConflict(w, key, targetKey, values, current.values(), incoming, other, state, detection);
+                    return resolveConflict(w, key, targetKey, values, currentValues, incoming, other, state, detection);
                 });
     }
 
@@ -464,19 +480,39 @@ public final class Pipeline {
             known.putAll(w.event().values());
         }
         Map<String, Object> targetKey = new LinkedHashMap<>();
+        String missing = null;
         for (String path : map.targetKey(d)) {
             Object v = sourceValueFor(map, d, path, known);
             if (v == null) {
-                // the event does not name the target record (a Dataverse delete gives the id only)
-                metrics.applyEvents(d.target(), Metrics.ApplyResult.SKIPPED).increment();
-                LOG.warn("delete {} of {} skipped: no value for target key field {}", w.event().eventId(), map.name(), path);
-                return Future.succeededFuture();
+                missing = path;
+                break;
             }
             targetKey.put(path, v);
         }
-        String key = integrationKey(targetKey);
+        String key;
+        if (missing == null) {
+            key = integrationKey(targetKey);
+        } else {
+            // the event does not name the target record (a Dataverse delete gives the id only):
+            // the pair synced last time remembers the source record id and the target's key
+            SyncState pair = states.byRecordId(map.name(), d.source(), w.event().recordId());
+            Map<String, Object> remembered = pair == null ? null : pair.side(d.target()).key();
+            targetKey = new LinkedHashMap<>();
+            for (String path : map.targetKey(d)) {
+                Object v = remembered == null ? null : remembered.get(path);
+                if (v == null) {
+                    metrics.applyEvents(d.target(), Metrics.ApplyResult.SKIPPED).increment();
+                    LOG.warn("delete {} of {} skipped: no value for target key field {}{}", w.event().eventId(), map.name(),
+                            missing, pair == null ? " and no synced record has id " + w.event().recordId() : "");
+                    return Future.succeededFuture();
+                }
+                targetKey.put(path, v);
+            }
+            key = pair.key();
+        }
+        Map<String, Object> deleteKey = targetKey;
         String entity = entitySet(map, d.target());
-        return withRetries(w, key, d.target(), () -> connectors.get(d.target()).delete(entity, targetKey,
+        return withRetries(w, key, d.target(), () -> connectors.get(d.target()).delete(entity, deleteKey,
                 EchoFilter.tagFor(w.event().eventId())), 1, clock.instant())
                 .map(ok -> {
                     if (ok) {
@@ -519,7 +555,12 @@ public final class Pipeline {
                     Map<String, Object> written = payload.toMap();
                     MappedRecord writtenRecord = new MappedRecord(target, versionOf(r.etag()), clock.instant(), written, r.etag());
                     SyncState base = state == null ? SyncState.empty(map.name(), key) : state;
-                    states.put(base.synced(sourceRecord, writtenRecord));
+                    SyncState next = base.synced(sourceRecord, writtenRecord).identified(target, r.recordId(), targetKey);
+                    ChangeEvent e = w.event();
+                    if (e.source() == w.direction().source()) {
+                        next = next.identified(e.source(), e.recordId(), e.key());
+                    }
+                    states.put(next);
                     echoes.wrote(target, map.name(), key, written);
                     metrics.applyEvents(target, Metrics.ApplyResult.APPLIED).increment();
                     if (!resolution && w.event().modifiedAt() != null) {

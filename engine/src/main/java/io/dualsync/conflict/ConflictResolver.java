@@ -26,8 +26,10 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code fo-wins} / {@code dataverse-wins}: that side's value, whichever side changed it;</li>
  *   <li>{@code last-writer-wins}: the side whose record was modified later (the systems' modified
- *       times); <b>ties</b>, and records without a time, go to the side with a time, then to
- *       <b>F&O</b>, so replays decide alike;</li>
+ *       times); <b>ties</b>, and pairs where either side's time is unknown, go to <b>F&O</b>. The
+ *       pipeline knows the time of the incoming event's side only (the other side is read without
+ *       one), so "the side with a time wins" would let each of two concurrent events win for its own
+ *       side and cross the values; a fixed side makes both events, and replays, decide alike;</li>
  *   <li>{@code merge}: the side that changed the field when only one did; the tie-break policy when
  *       both did ({@code last-writer-wins} when the map gives none);</li>
  *   <li>{@code manual}: if any field in play is manual, the whole record is held
@@ -182,10 +184,13 @@ public final class ConflictResolver {
         }
     }
 
-    /** The later of two modified times; a side with a time beats one without; ties go to F&O. */
+    /**
+     * The later of two modified times; ties, and a time missing on either side, go to F&O (the same
+     * answer whichever side's event is being applied).
+     */
     static Side lastWriter(Instant fo, Instant dataverse) {
         if (fo == null || dataverse == null) {
-            return dataverse != null ? Side.DATAVERSE : Side.FO;
+            return Side.FO;
         }
         return dataverse.isAfter(fo) ? Side.DATAVERSE : Side.FO;
     }

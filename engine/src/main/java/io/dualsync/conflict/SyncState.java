@@ -2,6 +2,7 @@ package io.dualsync.conflict;
 
 import io.dualsync.mapping.Side;
 
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -63,6 +64,15 @@ public record SyncState(String map, String key, SideState fo, SideState datavers
     /** The state with {@code side}'s ETag and version as a write or read answered them. */
     public SyncState withEtag(Side side, String etag, long version) {
         return with(side, side(side).seen(version, null, etag));
+    }
+
+    /**
+     * The state with {@code side}'s record id (as that side's events name it) and key fields, so a
+     * delete event naming the record by its id only finds the pair and the other side's key.
+     * A null argument keeps what was known.
+     */
+    public SyncState identified(Side side, String recordId, Map<String, ?> key) {
+        return with(side, side(side).identified(recordId, key));
     }
 
     SyncState with(Side side, SideState s) {

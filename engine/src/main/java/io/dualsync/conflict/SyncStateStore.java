@@ -1,6 +1,11 @@
 package io.dualsync.conflict;
 
+import io.dualsync.mapping.Side;
+
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The per-record {@link SyncState}s, kept across restarts.
@@ -28,9 +33,14 @@ import java.nio.file.Path;
  */
 public final class SyncStateStore implements AutoCloseable {
     private final KeyedFileLog<SyncState> log;
+    /** (map, side, record id) to the pair's integration key; rebuilt from the states on open. */
+    private final Map<String, String> byRecordId = new HashMap<>();
 
     private SyncStateStore(KeyedFileLog<SyncState> log) {
         this.log = log;
+        for (SyncState s : log.values()) {
+            index(s);
+        }
     }
 
     /** Opens the store in {@code dir} (file {@code sync-state.jsonl}), creating it when missing. Blocks. */
@@ -49,13 +59,56 @@ public final class SyncStateStore implements AutoCloseable {
         return s != null ? s : SyncState.empty(map, key);
     }
 
-    public void put(SyncState state) {
+    public synchronized void put(SyncState state) {
+        SyncState before = log.get(id(state.map(), state.key()));
+        if (before != null) {
+            unindex(before);
+        }
         log.put(id(state.map(), state.key()), state);
+        index(state);
     }
 
     /** Forgets a pair (after both sides' records were deleted). */
-    public void remove(String map, String key) {
+    public synchronized void remove(String map, String key) {
+        SyncState before = log.get(id(map, key));
+        if (before != null) {
+            unindex(before);
+        }
         log.remove(id(map, key));
+    }
+
+    /**
+     * The state of the pair whose {@code side} record has {@code recordId} (as that side's events name
+     * it, compared ignoring case), or null when no synced pair has it.
+     */
+    public synchronized SyncState byRecordId(String map, Side side, String recordId) {
+        if (recordId == null) {
+            return null;
+        }
+        String key = byRecordId.get(recordKey(map, side, recordId));
+        return key == null ? null : get(map, key);
+    }
+
+    private void index(SyncState s) {
+        for (Side side : Side.values()) {
+            String recordId = s.side(side).recordId();
+            if (recordId != null) {
+                byRecordId.put(recordKey(s.map(), side, recordId), s.key());
+            }
+        }
+    }
+
+    private void unindex(SyncState s) {
+        for (Side side : Side.values()) {
+            String recordId = s.side(side).recordId();
+            if (recordId != null) {
+                byRecordId.remove(recordKey(s.map(), side, recordId), s.key());
+            }
+        }
+    }
+
+    private static String recordKey(String map, Side side, String recordId) {
+        return map + "/" + side.word() + "/" + recordId.toLowerCase(Locale.ROOT);
     }
 
     public int size() {

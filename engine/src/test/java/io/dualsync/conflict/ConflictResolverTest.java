@@ -62,12 +62,13 @@ class ConflictResolverTest {
     }
 
     @Test
-    void lastWriterWins_tiesGoToFo_andATimeBeatsNoTime() {
+    void lastWriterWins_tiesAndAMissingTimeGoToFo_whicheverSideLacksIt() {
         Resolution tie = resolve("conflict last-writer-wins", fo(at(5), "OrganizationName", "F"),
                 dv(105, at(5), "name", "D"));
         assertThat(tie.record().outcome()).isEqualTo(ConflictRecord.Outcome.FO_WON);
         assertThat(ConflictResolver.lastWriter(null, null)).isEqualTo(Side.FO);
-        assertThat(ConflictResolver.lastWriter(null, at(1))).isEqualTo(Side.DATAVERSE);
+        // the pipeline knows only the incoming event's time: both events of a concurrent edit must agree
+        assertThat(ConflictResolver.lastWriter(null, at(1))).isEqualTo(Side.FO);
         assertThat(ConflictResolver.lastWriter(at(1), null)).isEqualTo(Side.FO);
     }
 

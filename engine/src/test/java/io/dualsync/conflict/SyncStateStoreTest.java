@@ -45,6 +45,30 @@ class SyncStateStoreTest {
     }
 
     @Test
+    void recordIds_findThePairAndTheOtherSidesKey_afterReopen_untilRemoved() {
+        String guid = "0E2EB8F6-F96A-4997-96D0-98C7975A8735";
+        SyncState state = SyncState.empty("customers", "usmf|us-001")
+                .identified(Side.DATAVERSE, guid, Map.of("accountid", guid))
+                .identified(Side.FO, "dataAreaId='usmf',CustomerAccount='US-001'",
+                        Map.of("dataAreaId", "usmf", "CustomerAccount", "US-001"));
+        try (SyncStateStore store = SyncStateStore.open(dir)) {
+            store.put(state);
+            store.put(state.identified(Side.DATAVERSE, null, null)); // a null keeps what was known
+        }
+        try (SyncStateStore store = SyncStateStore.open(dir)) {
+            SyncState back = store.byRecordId("customers", Side.DATAVERSE, guid.toLowerCase());
+            assertThat(back).isEqualTo(state);
+            assertThat(back.fo().key()).containsEntry("CustomerAccount", "US-001").containsEntry("dataAreaId", "usmf");
+            assertThat(store.byRecordId("customers", Side.FO, "dataAreaId='usmf',CustomerAccount='US-001'"))
+                    .isEqualTo(state);
+            assertThat(store.byRecordId("customers", Side.FO, guid)).as("ids are per side").isNull();
+            assertThat(store.byRecordId("vendors", Side.DATAVERSE, guid)).as("ids are per map").isNull();
+            store.remove("customers", "usmf|us-001");
+            assertThat(store.byRecordId("customers", Side.DATAVERSE, guid)).isNull();
+        }
+    }
+
+    @Test
     void keys_withSlashes_doNotCollideAcrossMaps() {
         try (SyncStateStore store = SyncStateStore.open(dir)) {
             store.put(SyncState.empty("a", "b/c"));
