@@ -84,6 +84,27 @@ public final class EmulatorContext {
         return c == null ? Caller.ANONYMOUS : c;
     }
 
+    /** The last Authorization header and the token in it. */
+    private record Bearer(String header, String token) {
+    }
+
+    private volatile Bearer lastBearer = new Bearer("", "");
+
+    /**
+     * The token of a {@code Bearer} header. A client sends the same header with every request: comparing
+     * it with the last one is cheaper than copying a token of a kilobyte or two out of it each time, and
+     * hands the authenticator the same token instance again.
+     */
+    private String token(String header) {
+        Bearer last = lastBearer;
+        if (last.header().equals(header)) {
+            return last.token();
+        }
+        String token = header.substring(7).trim();
+        lastBearer = new Bearer(header, token);
+        return token;
+    }
+
     /**
      * Requires {@code Authorization: Bearer} with a valid token for this emulator, or answers 401
      * with {@code WWW-Authenticate}. With {@code auth} off every request is {@link Caller#ANONYMOUS}.
@@ -98,7 +119,7 @@ public final class EmulatorContext {
             String header = rc.request().getHeader("Authorization");
             Caller caller = null;
             if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                caller = authenticator.verify(header.substring(7).trim());
+                caller = authenticator.verify(token(header));
             }
             if (caller == null) {
                 rc.response().setStatusCode(401)

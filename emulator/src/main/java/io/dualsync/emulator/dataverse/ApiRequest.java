@@ -36,15 +36,23 @@ final class ApiRequest {
         this.method = method;
         this.path = path;
         this.rawQuery = rawQuery == null ? "" : rawQuery;
-        TreeMap<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        h.putAll(headers);
-        this.headers = Collections.unmodifiableMap(h);
+        this.headers = Collections.unmodifiableMap(caseInsensitive(headers));
         this.body = body;
         this.caller = caller;
         this.correlationId = correlationId;
         this.query = parseQuery(this.rawQuery);
         this.tag = query.containsKey("tag") ? query.get("tag") : tag;
         this.contentIds = contentIds;
+    }
+
+    /** The headers keyed ignoring case: a map that already is one is taken over as it is (its maker keeps no reference). */
+    private static Map<String, String> caseInsensitive(Map<String, String> headers) {
+        if (headers instanceof TreeMap<String, String> t && t.comparator() == String.CASE_INSENSITIVE_ORDER) {
+            return t;
+        }
+        TreeMap<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        h.putAll(headers);
+        return h;
     }
 
     String header(String name) {
@@ -131,7 +139,7 @@ final class ApiRequest {
     /** Splits on {@code sep} where it is not inside double or single quotes. */
     static List<String> splitOutsideQuotes(String s, char sep) {
         List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
+        int start = 0;
         char quote = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -139,18 +147,14 @@ final class ApiRequest {
                 if (c == quote) {
                     quote = 0;
                 }
-                cur.append(c);
             } else if (c == '"' || c == '\'') {
                 quote = c;
-                cur.append(c);
             } else if (c == sep) {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
+                out.add(s.substring(start, i));
+                start = i + 1;
             }
         }
-        out.add(cur.toString());
+        out.add(s.substring(start));
         return out;
     }
 }

@@ -4,6 +4,7 @@ import io.dualsync.emulator.EmulatorContext;
 import io.dualsync.emulator.EmulatorModule;
 import io.dualsync.mapping.schema.EntitySchema;
 import io.dualsync.mapping.schema.SchemaSet;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -12,9 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
+import java.util.TreeMap;
 
 /**
  * The Dataverse Web API of the emulator, under {@code /api/data/v9.2/}: queries, retrieve, create,
@@ -33,6 +33,12 @@ public final class DataverseApi implements EmulatorModule {
     public static final String PREFIX = "/api/data/v9.2/";
     private static final Logger LOG = LoggerFactory.getLogger(DataverseApi.class);
     private static final long BODY_LIMIT = 128L * 1024 * 1024;
+    // Header names (and a value) every response carries, as ASCII byte strings Netty writes without converting.
+    private static final CharSequence ODATA_VERSION = HttpHeaders.createOptimized("OData-Version");
+    private static final CharSequence V4 = HttpHeaders.createOptimized("4.0");
+    private static final CharSequence SERVICE_REQUEST_ID = HttpHeaders.createOptimized("x-ms-service-request-id");
+    private static final CharSequence REQ_ID = HttpHeaders.createOptimized("REQ_ID");
+    private static final CharSequence CORRELATION_REQUEST_ID = HttpHeaders.createOptimized("x-ms-correlation-request-id");
 
     private final EmulatorContext ctx;
     private final Operations ops;
@@ -60,13 +66,14 @@ public final class DataverseApi implements EmulatorModule {
     }
 
     private void handle(RoutingContext rc) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (String name : rc.request().headers().names()) {
-            headers.put(name, String.join(", ", rc.request().headers().getAll(name)));
+        // Names compare ignoring case; a repeated header's values are joined with ", " in the order sent.
+        TreeMap<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (Map.Entry<String, String> h : rc.request().headers()) {
+            headers.merge(h.getKey(), h.getValue(), (a, b) -> a + ", " + b);
         }
         String correlation = rc.request().getHeader("x-ms-correlation-request-id");
         if (correlation == null || correlation.isBlank()) {
-            correlation = UUID.randomUUID().toString();
+            correlation = Guids.random();
         }
         String path = rc.request().path().substring(PREFIX.length());
         String body = rc.body() == null || rc.body().buffer() == null ? null : rc.body().asString();
@@ -105,11 +112,11 @@ public final class DataverseApi implements EmulatorModule {
 
     private static void write(RoutingContext rc, ApiResponse resp, String correlation) {
         HttpServerResponse out = rc.response().setStatusCode(resp.status);
-        String requestId = UUID.randomUUID().toString();
-        out.putHeader("OData-Version", "4.0");
-        out.putHeader("x-ms-service-request-id", requestId);
-        out.putHeader("REQ_ID", requestId);
-        out.putHeader("x-ms-correlation-request-id", correlation);
+        String requestId = Guids.random();
+        out.putHeader(ODATA_VERSION, V4);
+        out.putHeader(SERVICE_REQUEST_ID, requestId);
+        out.putHeader(REQ_ID, requestId);
+        out.putHeader(CORRELATION_REQUEST_ID, correlation);
         resp.headers.forEach(out::putHeader);
         if (resp.body == null) {
             out.end();

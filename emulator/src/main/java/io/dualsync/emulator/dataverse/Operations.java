@@ -11,8 +11,6 @@ import io.dualsync.mapping.schema.FieldType;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -203,7 +201,7 @@ final class Operations {
         Map<String, Object> attrs = PayloadReader.read(schema, Json.readObject(req.body), true, null,
                 (lookup, ref) -> bindTo(schema, lookup, ref, req, uow));
         Object given = schema.primaryId() == null ? null : attrs.get(schema.primaryId());
-        String id = given != null ? given.toString() : UUID.randomUUID().toString();
+        String id = given != null ? given.toString() : Guids.random();
         if (uow.get(t, id) != null) {
             throw DataverseError.duplicate();
         }
@@ -226,7 +224,7 @@ final class Operations {
             String id = tg.id();
             if (id == null) {
                 Object given = attrs.get(schema.primaryId());
-                id = given != null ? given.toString() : UUID.randomUUID().toString();
+                id = given != null ? given.toString() : Guids.random();
                 for (Map.Entry<String, Object> k : tg.keyValues().entrySet()) {
                     FieldDef f = schema.field(k.getKey());
                     if (f.type() == FieldType.LOOKUP && k.getValue() != null) {
@@ -282,12 +280,12 @@ final class Operations {
 
     private UnitOfWork.Rec insert(Table t, String id, Map<String, Object> attrs, ApiRequest req, UnitOfWork uow) {
         EntitySchema schema = t.schema();
-        Map<String, Object> values = new LinkedHashMap<>();
+        LinkedHashMap<String, Object> values = new LinkedHashMap<>();
         if (schema.primaryId() != null) {
             values.put(schema.primaryId(), id.toLowerCase(Locale.ROOT));
         }
         values.putAll(attrs);
-        String now = PayloadReader.utc(OffsetDateTime.now(ZoneOffset.UTC));
+        String now = PayloadReader.utcNow();
         putIfDeclared(schema, values, "createdon", now);
         putIfDeclared(schema, values, "modifiedon", now);
         if (schema.field("statecode") != null && values.get("statecode") == null) {
@@ -299,7 +297,7 @@ final class Operations {
             }
         }
         checkUnique(t, values, null, uow);
-        UnitOfWork.Rec rec = uow.insert(t, id, values);
+        UnitOfWork.Rec rec = uow.insertOwned(t, id, values);
         uow.event(event(t, ChangeEvent.Message.Create, rec.id(), rec.values(), null, rec.values(), req, rec.version()));
         return rec;
     }
@@ -312,12 +310,12 @@ final class Operations {
                 throw DataverseError.required(schema, f.name());
             }
         }
-        Map<String, Object> values = new LinkedHashMap<>(rec.values());
+        LinkedHashMap<String, Object> values = new LinkedHashMap<>(rec.values());
         values.putAll(attrs);
-        String now = PayloadReader.utc(OffsetDateTime.now(ZoneOffset.UTC));
+        String now = PayloadReader.utcNow();
         putIfDeclared(schema, values, "modifiedon", now);
         checkUnique(t, values, rec.id(), uow);
-        UnitOfWork.Rec updated = uow.replace(t, rec, values);
+        UnitOfWork.Rec updated = uow.replaceOwned(t, rec, values);
         Map<String, Object> target = new LinkedHashMap<>();
         if (schema.primaryId() != null) {
             target.put(schema.primaryId(), rec.id());
@@ -428,7 +426,7 @@ final class Operations {
             Map.Entry<String, String> only = parts.entrySet().iterator().next();
             if (only.getKey() == null || only.getKey().equals(schema.primaryId())) {
                 Object id = ResourcePath.literal(only.getValue());
-                if (!(id instanceof String s) || !ResourcePath.GUID.matcher(s).matches()) {
+                if (!(id instanceof String s) || !ResourcePath.isGuid(s)) {
                     throw DataverseError.invalidKey(schema);
                 }
                 return new Target(t, uow.get(t, s), s, Map.of());
@@ -448,7 +446,7 @@ final class Operations {
             }
             Object v = ResourcePath.literal(part.getValue());
             if ((f.type() == FieldType.LOOKUP || f.type() == FieldType.GUID)
-                    && !(v instanceof String s && ResourcePath.GUID.matcher(s).matches())) {
+                    && !(v instanceof String s && ResourcePath.isGuid(s))) {
                 throw DataverseError.invalidKey(schema);
             }
             values.put(f.name(), v);

@@ -7,6 +7,7 @@ import io.dualsync.mapping.schema.FieldDef;
 import io.dualsync.mapping.schema.FieldType;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -87,7 +88,7 @@ final class PayloadReader {
                         + "use '" + name + "@odata.bind'.");
             }
             if (f.name().equals(schema.primaryId())) {
-                String id = v.isTextual() && ResourcePath.GUID.matcher(v.asText()).matches() ? v.asText().toLowerCase(Locale.ROOT) : null;
+                String id = v.isTextual() && ResourcePath.isGuid(v.asText()) ? v.asText().toLowerCase(Locale.ROOT) : null;
                 if (id == null) {
                     throw DataverseError.cannotConvert(schema, v.isTextual() ? v.asText() : v.toString(), "Edm.Guid");
                 }
@@ -129,12 +130,11 @@ final class PayloadReader {
         if (v.isNull()) {
             return null;
         }
-        String literal = v.isTextual() ? v.asText() : v.toString();
         switch (f.type()) {
             case STRING:
             case ENUM:
                 if (!v.isTextual()) {
-                    throw DataverseError.cannotConvert(schema, literal, "Edm.String");
+                    throw DataverseError.cannotConvert(schema, literal(v), "Edm.String");
                 }
                 if (f.maxLength() != null && v.asText().length() > f.maxLength()) {
                     throw DataverseError.tooLong(schema, f.name(), f.maxLength());
@@ -143,41 +143,41 @@ final class PayloadReader {
             case INTEGER: {
                 Long n = integral(v);
                 if (n == null || n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
-                    throw DataverseError.cannotConvert(schema, literal, "Edm.Int32");
+                    throw DataverseError.cannotConvert(schema, literal(v), "Edm.Int32");
                 }
                 return n;
             }
             case DECIMAL:
                 if (!v.isNumber()) {
-                    throw DataverseError.cannotConvert(schema, literal, "Edm.Decimal");
+                    throw DataverseError.cannotConvert(schema, literal(v), "Edm.Decimal");
                 }
                 return v.decimalValue();
             case BOOLEAN:
                 if (!v.isBoolean()) {
-                    throw DataverseError.cannotConvert(schema, literal, "Edm.Boolean");
+                    throw DataverseError.cannotConvert(schema, literal(v), "Edm.Boolean");
                 }
                 return v.booleanValue();
             case DATE:
                 try {
                     return LocalDate.parse(v.asText()).toString();
                 } catch (DateTimeParseException e) {
-                    throw DataverseError.cannotConvert(schema, literal, "Edm.Date");
+                    throw DataverseError.cannotConvert(schema, literal(v), "Edm.Date");
                 }
             case DATETIME:
                 try {
                     return utc(OffsetDateTime.parse(v.asText()));
                 } catch (DateTimeParseException e) {
-                    throw DataverseError.cannotConvert(schema, literal, "Edm.DateTimeOffset");
+                    throw DataverseError.cannotConvert(schema, literal(v), "Edm.DateTimeOffset");
                 }
             case GUID:
-                if (!v.isTextual() || !ResourcePath.GUID.matcher(v.asText()).matches()) {
-                    throw DataverseError.cannotConvert(schema, literal, "Edm.Guid");
+                if (!v.isTextual() || !ResourcePath.isGuid(v.asText())) {
+                    throw DataverseError.cannotConvert(schema, literal(v), "Edm.Guid");
                 }
                 return v.asText().toLowerCase(Locale.ROOT);
             case CHOICE: {
                 Long n = integral(v);
                 if (n == null) {
-                    throw DataverseError.cannotConvert(schema, literal, "Edm.Int32");
+                    throw DataverseError.cannotConvert(schema, literal(v), "Edm.Int32");
                 }
                 if (!f.options().isEmpty() && !f.options().containsValue(n.intValue())) {
                     throw DataverseError.outsideRange(schema, f.name(), n, f.options().values().stream()
@@ -190,6 +190,14 @@ final class PayloadReader {
         }
     }
 
+    /**
+     * A JSON value as error messages quote it; made only when a value is refused, since writing a
+     * number node back to text goes through the object mapper.
+     */
+    private static String literal(JsonNode v) {
+        return v.isTextual() ? v.asText() : v.toString();
+    }
+
     private static Long integral(JsonNode v) {
         if (!v.isNumber()) {
             return null;
@@ -200,6 +208,23 @@ final class PayloadReader {
         } catch (ArithmeticException e) {
             return null;
         }
+    }
+
+    /** The current second as {@link #utc} writes it, remembered: every write stamps modifiedon. */
+    private record Second(long epochSecond, String text) {
+    }
+
+    private static volatile Second current = new Second(Long.MIN_VALUE, "");
+
+    /** Now as the service returns date and time (see {@link #utc}), formatted once per second. */
+    static String utcNow() {
+        long now = Instant.now().getEpochSecond();
+        Second c = current;
+        if (c.epochSecond() != now) {
+            c = new Second(now, utc(OffsetDateTime.ofInstant(Instant.ofEpochSecond(now), ZoneOffset.UTC)));
+            current = c;
+        }
+        return c.text();
     }
 
     /** Date and time as the service returns it: UTC, whole seconds, {@code Z}. */

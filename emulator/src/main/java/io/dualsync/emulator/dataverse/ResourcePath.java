@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * A resource path below {@code /api/data/v9.2/}, already percent-decoded: an entity set, an optional
@@ -16,7 +15,27 @@ import java.util.regex.Pattern;
  * (use-alternate-key-reference-record.md).
  */
 record ResourcePath(String entitySet, String keyText, List<String> segments) {
-    static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    /**
+     * Whether {@code s} is a guid in its 8-4-4-4-12 hex form, either case (the regular expression
+     * {@code [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}}), checked without a
+     * Matcher on every key and id of every request.
+     */
+    static boolean isGuid(String s) {
+        if (s.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = s.charAt(i);
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                if (c != '-') {
+                    return false;
+                }
+            } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     static ResourcePath parse(String decoded) {
         int i = 0;
@@ -84,7 +103,7 @@ record ResourcePath(String entitySet, String keyText, List<String> segments) {
         if (t.length() >= 2 && t.startsWith("'") && t.endsWith("'")) {
             return t.substring(1, t.length() - 1).replace("''", "'");
         }
-        if (GUID.matcher(t).matches()) {
+        if (isGuid(t)) {
             return t.toLowerCase(Locale.ROOT);
         }
         if (t.equals("true") || t.equals("false")) {

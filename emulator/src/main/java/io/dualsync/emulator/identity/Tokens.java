@@ -4,7 +4,9 @@ import io.dualsync.emulator.Caller;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -14,10 +16,33 @@ import java.util.function.Supplier;
  * {@code sub} (the application's service principal; here the Dataverse application user id of
  * {@link Caller#forClient}), {@code idtyp=app}, {@code uti}, {@code ver}. Both client-id claims are
  * present, {@code appid}/{@code appidacr} (v1.0 tokens, what Dataverse gets) and {@code azp}/{@code azpacr}
- * (v2.0), so a reader of either kind finds them. Immutable apart from the clock; any thread.
+ * (v2.0), so a reader of either kind finds them. Any thread: apart from the clock, the only state is a
+ * concurrent cache of tokens already verified.
  */
 final class Tokens {
     private static final long NBF_SKEW_SECONDS = 300;
+    /** Tokens remembered at most; a client keeps using one token until it nears expiry, so few are live at once. */
+    static final int MAX_CACHED = 4096;
+
+    /**
+     * What a token proved once its signature, issuer, tenant and application were checked: only the time
+     * window and the audience (against the base URL it was checked for) are left to check on each use.
+     */
+    private record Verified(Caller caller, long exp, Long nbf, String audienceBase) {
+    }
+
+    /**
+     * Verified tokens by their text. Checking the RS256 signature and decoding the JSON parts costs tens of
+     * microseconds, which every API request would pay again for the same token; the text of a token fixes
+     * all its claims and the registry and signing key never change, so the outcome of those checks cannot
+     * change either. Only successful verifications are kept; expired entries are dropped when the cache fills.
+     */
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    /** The token verified last: a client sends the same one again and again, and comparing is cheaper than hashing it. */
+    private volatile Last last;
+
+    private record Last(String token, Verified verified) {
+    }
     private final SigningKey key;
     private final Registry registry;
     private final Clock clock;
@@ -77,6 +102,49 @@ final class Tokens {
      * check (entra-docs docs/identity-platform/access-tokens.md, "Validate tokens").
      */
     Caller verify(String token) {
+        if (token == null) {
+            return null;
+        }
+        long now = clock.instant().getEpochSecond();
+        Last l = last;
+        Verified known = l != null && l.token().equals(token) ? l.verified() : verified.get(token);
+        if (known != null) {
+            if (l == null || l.verified() != known) {
+                last = new Last(token, known);
+            }
+            return current(known.exp(), known.nbf(), now) && known.audienceBase().equals(trimSlash(baseUrl.get()))
+                    ? known.caller() : null;
+        }
+        Verified v = check(token, now);
+        if (v == null) {
+            return null;
+        }
+        remember(token, v, now);
+        last = new Last(token, v);
+        return v.caller();
+    }
+
+    /**
+     * Whether a token is usable at {@code now}: exp is strict (no clock skew allowance) so a client's
+     * refresh-before-expiry logic is exercised; nbf allows the usual 5 minutes, since another emulator of
+     * the process may have issued the token.
+     */
+    private static boolean current(long exp, Long nbf, long now) {
+        return now < exp && (nbf == null || now + NBF_SKEW_SECONDS >= nbf);
+    }
+
+    private void remember(String token, Verified v, long now) {
+        if (verified.size() >= MAX_CACHED) {
+            verified.values().removeIf(e -> now >= e.exp());
+            if (verified.size() >= MAX_CACHED) {
+                verified.clear();
+            }
+        }
+        verified.put(token, v);
+    }
+
+    /** The full check of a token not seen before; null when it is not acceptable now. */
+    private Verified check(String token, long now) {
         Jwt.Parsed jwt;
         try {
             jwt = Jwt.parse(token);
@@ -86,16 +154,14 @@ final class Tokens {
         if (!"RS256".equals(jwt.alg()) || !key.kid.equals(jwt.header().getValue("kid")) || !Jwt.verify(jwt, key.publicKey())) {
             return null;
         }
-        long now = clock.instant().getEpochSecond();
         Long exp = jwt.seconds("exp");
         Long nbf = jwt.seconds("nbf");
-        // exp is strict (no clock skew allowance) so a client's refresh-before-expiry logic is exercised;
-        // nbf allows the usual 5 minutes, since another emulator of the process may have issued the token.
-        if (exp == null || now >= exp || (nbf != null && now + NBF_SKEW_SECONDS < nbf)) {
+        if (exp == null || !current(exp, nbf, now)) {
             return null;
         }
         String aud = jwt.text("aud");
-        if (aud == null || !trimSlash(aud).equals(trimSlash(baseUrl.get()))) {
+        String base = trimSlash(baseUrl.get());
+        if (aud == null || !trimSlash(aud).equals(base)) {
             return null;
         }
         Registry.Tenant tenant = registry.tenant(jwt.text("tid"));
@@ -106,7 +172,7 @@ final class Tokens {
                 || !TokenEndpoint.isEmulatorResource(iss.substring(0, iss.length() - issSuffix.length()))) {
             return null;
         }
-        return Caller.forClient(tenant.name(), appId);
+        return new Verified(Caller.forClient(tenant.name(), appId), exp, nbf, base);
     }
 
     static String trimSlash(String url) {

@@ -3,6 +3,7 @@ package io.dualsync.emulator.control;
 import io.dualsync.emulator.EmulatorOptions;
 import org.junit.jupiter.api.Test;
 
+import java.util.Locale;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,6 +32,22 @@ class ServiceProtectionTest {
         assertThat(no.retryAfterSeconds()).isEqualTo(40); // the first request (t=0) leaves the window at 300 s
         assertThat(limits.admit(bob, 260_000)).as("other users are limited independently").isNull();
         assertThat(limits.admit(alice, 300_001)).as("after the first request left the window").isNull();
+    }
+
+    @Test
+    void requests_inTheSameMillisecondEachCount() {
+        for (int i = 0; i < 6000; i++) {
+            assertThat(limits.admit(alice, 5)).as("request %d", i + 1).isNull();
+            limits.finish(alice, 5, 5);
+        }
+
+        assertThat(limits.remainingRequests(alice)).isZero();
+        ProtectionLimits.Rejection no = limits.admit(alice, 5);
+        assertThat(no).isNotNull();
+        assertThat(no.code()).isEqualTo("0x80072322");
+        assertThat(no.retryAfterSeconds()).isEqualTo(300);
+        assertThat(limits.admit(alice, 300_005)).as("all of them left the window together").isNull();
+        assertThat(limits.remainingRequests(alice)).isEqualTo(5999);
     }
 
     @Test
@@ -92,5 +109,16 @@ class ServiceProtectionTest {
         limits.finish(bob, 700_000, 700_000);
 
         assertThat(limits.users()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void remainingTimeHeader_readsAsStringFormatWouldWriteIt() {
+        long[] cases = {0, 1, 4, 5, 994, 995, 1005, 999_995, 1_198_500, 1_200_000, -1, -5, -1_234_565, Integer.MAX_VALUE * 1000L};
+        for (long ms : cases) {
+            assertThat(ServiceProtection.seconds(ms)).as("%d ms", ms).isEqualTo(String.format(Locale.US, "%,.2f", ms / 1000.0));
+        }
+        for (long ms = -20_000; ms <= 2_000_000; ms += 7) {
+            assertThat(ServiceProtection.seconds(ms)).as("%d ms", ms).isEqualTo(String.format(Locale.US, "%,.2f", ms / 1000.0));
+        }
     }
 }
