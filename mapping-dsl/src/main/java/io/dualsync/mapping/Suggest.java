@@ -30,7 +30,8 @@ public final class Suggest {
         return c == null ? null : "did you mean `" + c + "`?";
     }
 
-    static int distance(String a, String b) {
+    /** Levenshtein edit distance between two strings (as given: callers decide about case). */
+    public static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
