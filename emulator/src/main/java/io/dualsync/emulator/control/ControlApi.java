@@ -37,6 +37,9 @@ import java.util.function.Supplier;
  *     {@code PUT} (replace or create), {@code PATCH} (merge), {@code DELETE}. {@code id} is the Dataverse
  *     guid or the F&O key predicate ({@code dataAreaId='usmf',CustomerAccount='US-001'}). These read and
  *     write the store directly: no change events, no webhooks (see {@link DirectRows}).</li>
+ * <li>{@code /_emulator/requests}: the {@link RequestLog}. {@code POST} (optional body
+ *     {@code {"capacity": N}}) starts recording afresh; {@code GET ?after=SEQ&limit=N} lists entries;
+ *     {@code DELETE} stops and forgets.</li>
  * <li>{@code GET /_emulator/health}.</li>
  * </ul>
  * Runs on the emulator's event loop.
@@ -74,6 +77,7 @@ public final class ControlApi implements EmulatorModule {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(64L * 1024 * 1024);
         router.route("/_emulator/faults*").handler(body);
         router.route("/_emulator/rows/*").handler(body);
+        router.route("/_emulator/requests").handler(body);
 
         router.post("/_emulator/faults").handler(this::addFault);
         router.get("/_emulator/faults").handler(rc -> {
@@ -96,6 +100,21 @@ public final class ControlApi implements EmulatorModule {
         router.get("/_emulator/counters").handler(this::counters);
         router.delete("/_emulator/counters").handler(rc -> {
             faults.counters().reset();
+            rc.response().setStatusCode(204).end();
+        });
+
+        router.post("/_emulator/requests").handler(this::startLog);
+        router.get("/_emulator/requests").handler(rc -> {
+            try {
+                long after = longParam(rc, "after", 0);
+                int limit = (int) Math.min(Integer.MAX_VALUE, longParam(rc, "limit", Integer.MAX_VALUE));
+                send(rc, 200, write(faults.log().snapshot(after, limit)));
+            } catch (IllegalArgumentException e) {
+                error(rc, 400, "BadRequest", e.getMessage());
+            }
+        });
+        router.delete("/_emulator/requests").handler(rc -> {
+            faults.log().stop();
             rc.response().setStatusCode(204).end();
         });
 
@@ -155,6 +174,31 @@ public final class ControlApi implements EmulatorModule {
             send(rc, 201, rule.toJson().encode());
         } catch (IllegalArgumentException | ClassCastException e) {
             error(rc, 400, "BadRequest", e.getMessage());
+        }
+    }
+
+    private void startLog(RoutingContext rc) {
+        int capacity = RequestLog.DEFAULT_CAPACITY;
+        try {
+            if (rc.body() != null && rc.body().length() > 0) {
+                JsonObject json = rc.body().asJsonObject();
+                capacity = json.getInteger("capacity", capacity);
+            }
+            faults.log().start(capacity);
+            rc.response().setStatusCode(204).end();
+        } catch (DecodeException | ClassCastException e) {
+            error(rc, 400, "BadRequest", "the body must be empty or {\"capacity\": N}");
+        } catch (IllegalArgumentException e) {
+            error(rc, 400, "BadRequest", e.getMessage());
+        }
+    }
+
+    private static long longParam(RoutingContext rc, String name, long fallback) {
+        String v = rc.request().getParam(name);
+        try {
+            return v == null ? fallback : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("query option " + name + " must be a whole number, got '" + v + "'");
         }
     }
 

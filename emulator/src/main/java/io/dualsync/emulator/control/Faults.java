@@ -31,6 +31,7 @@ public final class Faults implements EmulatorModule {
     private final Random random;
     private final List<FaultRule> rules = new CopyOnWriteArrayList<>();
     private final RequestCounters counters = new RequestCounters();
+    private final RequestLog log = new RequestLog();
     /** Requests a hang fault holds, oldest first, with the id of the rule holding each. */
     private final Map<RoutingContext, String> held = new LinkedHashMap<>();
 
@@ -53,6 +54,7 @@ public final class Faults implements EmulatorModule {
         boolean control = path.equals("/_emulator") || path.startsWith("/_emulator/");
         if (!control) {
             counters.track(rc);
+            log.track(rc);
         }
         if (control || rules.isEmpty() || isIdentity(path)) {
             rc.next();
@@ -166,6 +168,10 @@ public final class Faults implements EmulatorModule {
 
     RequestCounters counters() {
         return counters;
+    }
+
+    RequestLog log() {
+        return log;
     }
 
     private void release(String ruleId) {

@@ -228,6 +228,52 @@ class FaultsIT {
         assertThat(counters().getLong("total")).isZero();
     }
 
+    @Test
+    void requestLog_recordsWhatWasSent_onlyWhileAsked() throws Exception {
+        start(Kind.DATAVERSE);
+        h.send("POST", "/api/data/v9.2/accounts", "{\"name\":\"before\"}");
+        assertThat(h.send("POST", "/_emulator/requests", "{\"capacity\":2}").statusCode()).isEqualTo(204);
+
+        h.send("PATCH", "/api/data/v9.2/accounts(1)", "{\"name\":\"first\"}");
+        h.send("GET", "/api/data/v9.2/accounts?$top=1", null);
+        h.send("PATCH", "/api/data/v9.2/accounts(2)", "{\"name\":\"third\"}");
+
+        JsonObject log = Harness.json(h.get("/_emulator/requests"));
+        assertThat(log.getBoolean("recording")).isTrue();
+        assertThat(log.getLong("dropped")).as("capacity 2 keeps the newest two").isEqualTo(1);
+        io.vertx.core.json.JsonArray entries = log.getJsonArray("entries");
+        assertThat(entries).hasSize(2);
+        JsonObject get = entries.getJsonObject(0);
+        JsonObject patch = entries.getJsonObject(1);
+        assertThat(get.getString("method")).isEqualTo("GET");
+        assertThat(get.getString("uri")).isEqualTo("/api/data/v9.2/accounts?$top=1");
+        assertThat(get.containsKey("body")).as("reads keep no body").isFalse();
+        assertThat(patch.getString("body")).isEqualTo("{\"name\":\"third\"}");
+        assertThat(patch.getLong("seq")).isGreaterThan(get.getLong("seq"));
+        assertThat(patch.getLong("at")).isGreaterThanOrEqualTo(get.getLong("at"));
+        long firstSeq = get.getLong("seq");
+        assertThat(Harness.json(h.get("/_emulator/requests?after=" + firstSeq)).getJsonArray("entries")).hasSize(1);
+        assertThat(h.get("/_emulator/requests?after=x").statusCode()).isEqualTo(400);
+
+        assertThat(h.send("DELETE", "/_emulator/requests", null).statusCode()).isEqualTo(204);
+        h.send("GET", "/api/data/v9.2/accounts", null);
+        JsonObject stopped = Harness.json(h.get("/_emulator/requests"));
+        assertThat(stopped.getBoolean("recording")).isFalse();
+        assertThat(stopped.getJsonArray("entries")).isEmpty();
+    }
+
+    @Test
+    void requestLog_keepsTheStatusOfAThrottledRequest() throws Exception {
+        start(Kind.DATAVERSE);
+        h.send("POST", "/_emulator/requests", null);
+        addFault("{\"type\":\"throttle\",\"retryAfterSeconds\":7,\"count\":1}");
+
+        h.send("PATCH", "/api/data/v9.2/accounts(1)", "{\"name\":\"x\"}");
+
+        JsonObject entry = Harness.json(h.get("/_emulator/requests")).getJsonArray("entries").getJsonObject(0);
+        assertThat(entry.getInteger("status")).isEqualTo(429);
+    }
+
     private JsonObject counters() {
         return Harness.json(h.get("/_emulator/counters")).getJsonObject("requests");
     }
