@@ -50,6 +50,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * Applies journaled change events to the other system: reads the journal through the reader
@@ -68,6 +69,8 @@ public final class Pipeline {
     public static final String READER = "apply";
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private static final long IDLE_POLL_MS = 5;
+    /** Reads of a target that keeps changing between our read and our write before giving up. */
+    private static final int MAX_READ_ROUNDS = 5;
 
     /** Tuning; {@link #defaults()} then the withers. */
     public record Options(int lanes, int queuePerLane, int maxConcurrencyFo, int maxConcurrencyDataverse,
@@ -320,15 +323,15 @@ public final class Pipeline {
         }
         // Dataverse webhooks carry the changed columns only, lookups as guids: read the record.
         boolean read = e.values() == null || source == Side.DATAVERSE;
-        Future<Map<String, Object>> values = read
-                ? readSource(w)
-                : Future.succeededFuture(e.values());
-        return values.compose(v -> {
-            if (v == null) {
+        Future<TargetConnector.ReadResult> record = read
+                ? connectors.get(source).read(e.entity(), e.key())
+                : Future.succeededFuture(new TargetConnector.ReadResult(e.values(), null, e.version(), e.modifiedAt()));
+        return record.compose(r -> {
+            if (r == null) {
                 metrics.applyEvents(target, Metrics.ApplyResult.SKIPPED).increment();
                 return Future.succeededFuture();
             }
-            return applyValues(w, withoutNulls(v));
+            return applyValues(w, withoutNulls(r.values()), r);
         });
     }
 
@@ -348,13 +351,11 @@ public final class Pipeline {
         return out;
     }
 
-    private Future<Map<String, Object>> readSource(Work w) {
-        ChangeEvent e = w.event();
-        return connectors.get(w.direction().source()).read(e.entity(), e.key())
-                .map(r -> r == null ? null : r.values());
-    }
-
-    private Future<Void> applyValues(Work w, Map<String, Object> values) {
+    /**
+     * @param values the source record's values without empty columns
+     * @param source the record as the event gave it or as read from the source (ETag, modified time)
+     */
+    private Future<Void> applyValues(Work w, Map<String, Object> values, TargetConnector.ReadResult asRead) {
         CompiledMap map = w.map();
         Direction d = w.direction();
         Side source = d.source();
@@ -378,7 +379,8 @@ public final class Pipeline {
             return Future.succeededFuture();
         }
         String key = integrationKey(targetKey);
-        MappedRecord incoming = MappedRecord.of(map, source, values, e.version(), e.modifiedAt(), null);
+        Instant modifiedAt = e.modifiedAt() != null ? e.modifiedAt() : asRead.modifiedAt();
+        MappedRecord incoming = MappedRecord.of(map, source, values, e.version(), modifiedAt, asRead.etag());
         SyncState state = states.get(map.name(), key);
         DedupDecision decision = dedup.check(e, map.name(), key, incoming.values(), state);
         if (!decision.process()) {
@@ -395,30 +397,68 @@ public final class Pipeline {
             return Future.succeededFuture();
         }
         if (state == null) {
-            return write(w, key, targetKey, payload, incoming, null, 1, clock.instant(), false);
+            return write(w, key, targetKey, payload, incoming, null, null, false).mapEmpty();
         }
-        // Synced before: read the other side to see whether it changed since (a conflict).
+        String knownEtag = state.side(target).etag();
+        if (knownEtag == null) {
+            return readAndWrite(w, key, targetKey, payload, values, incoming, state, 1);
+        }
+        if (dedup.isNoOp(state, target, payload.toMap())) {
+            return skipNoOp(w, key, incoming, state);
+        }
+        // Synced before, the target's ETag known: write with If-Match. A 412 (or 404) says the target
+        // changed since our last sync: only then read it and look for a conflict.
+        return write(w, key, targetKey, payload, incoming, state, knownEtag, false)
+                .compose(r -> r == Written.PRECONDITION_FAILED
+                        ? readAndWrite(w, key, targetKey, payload, values, incoming, states.get(map.name(), key), 1)
+                        : Future.succeededFuture());
+    }
+
+    private Future<Void> skipNoOp(Work w, String key, MappedRecord incoming, SyncState state) {
+        ChangeEvent e = w.event();
+        states.put(state.seen(incoming).identified(w.direction().source(), e.recordId(), e.key()));
+        metrics.applyEvents(w.direction().target(), Metrics.ApplyResult.SKIPPED).increment();
+        return Future.succeededFuture();
+    }
+
+    /**
+     * Reads the target, decides whether it changed since the last sync (a conflict), and writes with
+     * the ETag just read; a 412 means it changed again in between: read again, at most
+     * {@value #MAX_READ_ROUNDS} times, then dead-letter.
+     */
+    private Future<Void> readAndWrite(Work w, String key, Map<String, Object> targetKey, Payload payload,
+                                      Map<String, Object> values, MappedRecord incoming, SyncState state, int round) {
+        CompiledMap map = w.map();
+        Side target = w.direction().target();
+        if (round > MAX_READ_ROUNDS) {
+            deadLetter(w, key, "write", 412, "the target changed between every read and write (" + MAX_READ_ROUNDS
+                    + " rounds); retry when it is quiet", MAX_READ_ROUNDS, clock.instant());
+            return Future.succeededFuture();
+        }
         return connectors.get(target).read(entitySet(map, target), targetKey)
                 .recover(err -> Future.succeededFuture(null))
                 .compose(current -> {
                     if (current == null) {
-                        return write(w, key, targetKey, payload, incoming, state, 1, clock.instant(), false);
+                        return write(w, key, targetKey, payload, incoming, state, null, false).mapEmpty();
                     }
                     // as read, the target has empty columns (F&O: "" for an unset InvoiceAccount): like the
                     // incoming side's, they are unknown, not changes, and a resolution written back from
                     // them must not look related records up by an empty key
                     Map<String, Object> currentValues = withoutNulls(current.values());
-                    MappedRecord other = MappedRecord.of(map, target, currentValues, current.version(), null, current.etag());
+                    MappedRecord other = MappedRecord.of(map, target, currentValues, current.version(), current.modifiedAt(),
+                            current.etag());
                     Detection detection = detector.detect(incoming, state, other);
-                    if (!detection.conflict()) {
-                        if (dedup.isNoOp(state, target, payload.toMap())) {
-                            states.put(state.seen(incoming).identified(source, e.recordId(), e.key()));
-                            metrics.applyEvents(target, Metrics.ApplyResult.SKIPPED).increment();
-                            return Future.succeededFuture();
-                        }
-                        return write(w, key, targetKey, payload, incoming, state, 1, clock.instant(), false);
+                    if (detection.conflict()) {
+                        return resolveConflict(w, key, targetKey, values, currentValues, incoming, other, state, detection);
                     }
-                    return resolveConflict(w, key, targetKey, values, currentValues, incoming, other, state, detection);
+                    if (dedup.isNoOp(state, target, payload.toMap())) {
+                        return skipNoOp(w, key, incoming, state);
+                    }
+                    return write(w, key, targetKey, payload, incoming, state, current.etag(), false)
+                            .compose(r -> r == Written.PRECONDITION_FAILED
+                                    ? readAndWrite(w, key, targetKey, payload, values, incoming,
+                                    states.get(map.name(), key), round + 1)
+                                    : Future.succeededFuture());
                 });
     }
 
@@ -463,8 +503,8 @@ public final class Pipeline {
             }
             MappedRecord fromRecord = MappedRecord.of(map, side.other(), from, 0, clock.instant(), null);
             Work sideWork = new Work(w.index(), w.event(), map, d);
-            chain = chain.compose(v -> write(sideWork, key, tk, p, fromRecord, states.get(map.name(), key), 1,
-                    clock.instant(), true));
+            chain = chain.compose(v -> write(sideWork, key, tk, p, fromRecord, states.get(map.name(), key), null, true)
+                    .mapEmpty());
         }
         return chain;
     }
@@ -513,9 +553,9 @@ public final class Pipeline {
         Map<String, Object> deleteKey = targetKey;
         String entity = entitySet(map, d.target());
         return withRetries(w, key, d.target(), () -> connectors.get(d.target()).delete(entity, deleteKey,
-                EchoFilter.tagFor(w.event().eventId())), 1, clock.instant())
-                .map(ok -> {
-                    if (ok) {
+                EchoFilter.tagFor(w.event().eventId())), clock.instant())
+                .map(outcome -> {
+                    if (outcome == Written.OK) {
                         states.remove(map.name(), key);
                         metrics.applyEvents(d.target(), Metrics.ApplyResult.APPLIED).increment();
                     }
@@ -538,18 +578,22 @@ public final class Pipeline {
         return null;
     }
 
-    private Future<Void> write(Work w, String key, Map<String, Object> targetKey, Payload payload, MappedRecord sourceRecord,
-                               SyncState state, int attempt, Instant first, boolean resolution) {
+    /**
+     * Writes the payload (with {@code If-Match: ifMatch} when given) and, once written, records the
+     * pair's new sync state and the echo to expect. Completes with what became of it.
+     */
+    private Future<Written> write(Work w, String key, Map<String, Object> targetKey, Payload payload,
+                                  MappedRecord sourceRecord, SyncState state, String ifMatch, boolean resolution) {
         CompiledMap map = w.map();
         Side target = w.direction().target();
         String entity = entitySet(map, target);
         String tag = EchoFilter.tagFor(w.event().eventId());
         Holder<WriteResult> last = new Holder<>();
-        return withRetries(w, key, target, () -> connectors.get(target).upsert(entity, targetKey, payload, null, tag)
-                .onSuccess(r -> last.value = r), attempt, first)
-                .map(ok -> {
-                    if (!ok) {
-                        return null;
+        return withRetries(w, key, target, () -> connectors.get(target).upsert(entity, targetKey, payload, ifMatch, tag)
+                .onSuccess(r -> last.value = r), clock.instant())
+                .map(outcome -> {
+                    if (outcome != Written.OK) {
+                        return outcome;
                     }
                     WriteResult r = last.value;
                     Map<String, Object> written = payload.toMap();
@@ -566,7 +610,7 @@ public final class Pipeline {
                     if (!resolution && w.event().modifiedAt() != null) {
                         metrics.recordSyncLatency(target, w.event().modifiedAt(), clock.instant());
                     }
-                    return null;
+                    return Written.OK;
                 });
     }
 
@@ -574,20 +618,27 @@ public final class Pipeline {
         T value;
     }
 
+    /** What became of a write. */
+    private enum Written {
+        OK,
+        DEAD_LETTERED,
+        /** Sent with If-Match and answered 412, or 404: the target is not as we last saw it. */
+        PRECONDITION_FAILED
+    }
+
     /**
-     * Runs a write until it succeeds (true), or is dead-lettered (false): permanent answers and
-     * retries past the deadline become dead letters; 429 waits the target's Retry-After; a 401 is
-     * retried once.
+     * Runs a write until it succeeds, is refused by its If-Match (412, or 404: the caller decides), or
+     * is dead-lettered: permanent answers and retries past the deadline become dead letters; 429 waits
+     * the target's Retry-After; a 401 is retried once.
      */
-    private Future<Boolean> withRetries(Work w, String key, Side target, java.util.function.Supplier<Future<WriteResult>> call,
-                                        int attempt, Instant first) {
-        Promise<Boolean> done = Promise.promise();
+    private Future<Written> withRetries(Work w, String key, Side target, Supplier<Future<WriteResult>> call, Instant first) {
+        Promise<Written> done = Promise.promise();
         attempt(w, key, target, call, 1, first, 0, false, done);
         return done.future();
     }
 
-    private void attempt(Work w, String key, Side target, java.util.function.Supplier<Future<WriteResult>> call, int attempt,
-                         Instant first, int failures, boolean hadUnauthorized, Promise<Boolean> done) {
+    private void attempt(Work w, String key, Side target, Supplier<Future<WriteResult>> call, int attempt,
+                         Instant first, int failures, boolean hadUnauthorized, Promise<Written> done) {
         AdaptiveLimit limit = limits.get(target);
         if (!limit.tryAcquire()) {
             Duration hold = limit.holdRemaining();
@@ -601,7 +652,7 @@ public final class Pipeline {
             limit.release(r.outcome(), r.retryAfter());
             switch (r.outcome()) {
                 case OK:
-                    done.complete(true);
+                    done.complete(Written.OK);
                     return;
                 case THROTTLED: {
                     metrics.applyRetries(target, Metrics.RetryReason.THROTTLED).increment();
@@ -617,10 +668,14 @@ public final class Pipeline {
                         return;
                     }
                     deadLetter(w, key, "write", r.status(), r.message(), attempt, first);
-                    done.complete(false);
+                    done.complete(Written.DEAD_LETTERED);
                     return;
-                case RETRYABLE:
-                case PRECONDITION_FAILED: {
+                case PRECONDITION_FAILED:
+                case NOT_FOUND:
+                    // only a write with If-Match answers these (without it an upsert creates)
+                    done.complete(Written.PRECONDITION_FAILED);
+                    return;
+                case RETRYABLE: {
                     Backoff.Step step = backoff.next(failures + 1, first);
                     if (step.retry()) {
                         metrics.applyRetries(target, r.status() == 0 ? Metrics.RetryReason.CONNECTION
@@ -630,12 +685,12 @@ public final class Pipeline {
                         return;
                     }
                     deadLetter(w, key, "write", r.status(), r.message() + " (" + step.reason() + ")", attempt, first);
-                    done.complete(false);
+                    done.complete(Written.DEAD_LETTERED);
                     return;
                 }
                 default:
                     deadLetter(w, key, "write", r.status(), r.message(), attempt, first);
-                    done.complete(false);
+                    done.complete(Written.DEAD_LETTERED);
             }
         });
     }

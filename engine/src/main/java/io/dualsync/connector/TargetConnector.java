@@ -3,6 +3,7 @@ package io.dualsync.connector;
 import io.dualsync.mapping.Payload;
 import io.vertx.core.Future;
 
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -33,7 +34,13 @@ public interface TargetConnector {
      */
     Future<ReadResult> read(String entitySet, Map<String, Object> key);
 
-    /** A record as read, with its ETag and version. */
-    record ReadResult(Map<String, Object> values, String etag, long version) {
+    /**
+     * A record as read, with its ETag, version and last modified time (Dataverse {@code modifiedon};
+     * null when the entity exposes none, as F&O's customer entities do).
+     */
+    record ReadResult(Map<String, Object> values, String etag, long version, Instant modifiedAt) {
+        public ReadResult(Map<String, Object> values, String etag, long version) {
+            this(values, etag, version, null);
+        }
     }
 }

@@ -24,6 +24,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -300,6 +303,7 @@ public final class DataverseConnector implements TargetConnector, AutoCloseable 
         }
         String etag = row.getString("@odata.etag", etagHeader);
         long version = version(row.getValue("versionnumber"), etag);
+        Instant modifiedAt = instantOrNull(row.getValue("modifiedon"));
         List<String> followed = new ArrayList<>();
         List<Future<Map<String, Object>>> follows = new ArrayList<>();
         for (Map.Entry<String, Object> field : row) {
@@ -321,14 +325,26 @@ public final class DataverseConnector implements TargetConnector, AutoCloseable 
             follows.add(related(relatedSet, String.valueOf(id), columns));
         }
         if (follows.isEmpty()) {
-            return Future.succeededFuture(new ReadResult(values, etag, version));
+            return Future.succeededFuture(new ReadResult(values, etag, version, modifiedAt));
         }
         return Future.all(follows).map(all -> {
             for (int i = 0; i < followed.size(); i++) {
                 values.put(followed.get(i), follows.get(i).result());
             }
-            return new ReadResult(values, etag, version);
+            return new ReadResult(values, etag, version, modifiedAt);
         });
+    }
+
+    /** {@code modifiedon} as the Web API gives it (ISO-8601 UTC), or null when absent or unreadable. */
+    static Instant instantOrNull(Object value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(String.valueOf(value)).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static String relatedSetOrNull(EntitySchema schema, String column) {
