@@ -1,5 +1,6 @@
 package io.dualsync.config;
 
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -18,6 +19,31 @@ public record InboundAuth(Type type, String name, Secret value) {
 
     /** No authentication: every caller is let in. */
     public static final InboundAuth NONE = new InboundAuth(Type.NONE, null, null);
+
+    public InboundAuth {
+        Objects.requireNonNull(type, "type");
+        if (type != Type.NONE && value == null) {
+            throw new IllegalArgumentException(type.word() + " needs a value");
+        }
+        if ((type == Type.HTTP_HEADER || type == Type.HTTP_QUERY_STRING) && (name == null || name.isBlank())) {
+            throw new IllegalArgumentException(type.word() + " needs the header or parameter name");
+        }
+    }
+
+    /** HttpHeader: the header {@code name} must carry {@code value}. */
+    public static InboundAuth httpHeader(String name, String value) {
+        return new InboundAuth(Type.HTTP_HEADER, name, Secret.of(value));
+    }
+
+    /** WebhookKey: the query parameter {@value #WEBHOOK_KEY_PARAMETER} must carry {@code key}. */
+    public static InboundAuth webhookKey(String key) {
+        return new InboundAuth(Type.WEBHOOK_KEY, null, Secret.of(key));
+    }
+
+    /** HttpQueryString: the query parameter {@code name} must carry {@code value}. */
+    public static InboundAuth httpQueryString(String name, String value) {
+        return new InboundAuth(Type.HTTP_QUERY_STRING, name, Secret.of(value));
+    }
 
     /** The authentication types, with their names as Dataverse's webhook registration writes them. */
     public enum Type {

@@ -8,7 +8,6 @@ import io.dualsync.auth.ClientCredentials;
 import io.dualsync.auth.MsalTokenProvider;
 import io.dualsync.config.ConfigKeys;
 import io.dualsync.config.EngineConfig;
-import io.dualsync.config.InboundAuth;
 import io.dualsync.config.SystemConfig;
 import io.dualsync.conflict.ConflictResolver;
 import io.dualsync.conflict.ManualConflicts;
@@ -21,7 +20,6 @@ import io.dualsync.connector.fo.FoSettings;
 import io.dualsync.dedup.Deduplicator;
 import io.dualsync.dedup.EchoFilter;
 import io.dualsync.ingest.EntityCatalog;
-import io.dualsync.ingest.IngestAuth;
 import io.dualsync.ingest.IngestListener;
 import io.dualsync.ingest.IngestOptions;
 import io.dualsync.ingest.IngestRoutes;
@@ -199,9 +197,9 @@ public final class Engine {
         IngestOptions ingestOptions = new IngestOptions()
                 .bodyLimitBytes(config.get(ConfigKeys.SERVER_MAX_BODY_BYTES))
                 .retryAfterSeconds(Math.max(1, config.get(ConfigKeys.SERVER_RETRY_AFTER).toSeconds()))
-                .dataverseAuth(ingestAuth(config.dataverseWebhookAuth()))
-                .foAuth(ingestAuth(config.foWebhookAuth()))
-                .eventsAuth(ingestAuth(config.eventsAuth()));
+                .dataverseAuth(config.dataverseWebhookAuth())
+                .foAuth(config.foWebhookAuth())
+                .eventsAuth(config.eventsAuth());
         for (io.dualsync.config.BusinessEventBinding b : config.businessEvents()) {
             ingestOptions.businessEvent(b.id(), new io.dualsync.ingest.BusinessEventBinding(b.entitySet(), b.fields()));
         }
@@ -223,19 +221,6 @@ public final class Engine {
                     resource);
         }
         return ClientCredentials.secret(authority, s.clientId(), s.clientSecret().map(x -> x.reveal()).orElse(null), resource);
-    }
-
-    static IngestAuth ingestAuth(InboundAuth a) {
-        switch (a.type()) {
-            case HTTP_HEADER:
-                return IngestAuth.httpHeader(a.name(), a.value().reveal());
-            case WEBHOOK_KEY:
-                return IngestAuth.webhookKey(a.value().reveal());
-            case HTTP_QUERY_STRING:
-                return IngestAuth.httpQueryString(Map.of(a.name(), a.value().reveal()));
-            default:
-                return IngestAuth.none();
-        }
     }
 
     /** The port the HTTP server listens on (useful with {@code server.port: 0}). */

@@ -1,12 +1,14 @@
 package io.dualsync.ingest;
 
+import io.dualsync.config.InboundAuth;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * Settings of the ingest routes. Every route needs its authentication set explicitly
- * ({@link IngestAuth#none()} is a choice, not a default). Mutable builder-style object: configure it,
+ * ({@link InboundAuth#NONE} is a choice, not a default). Mutable builder-style object: configure it,
  * then hand it to {@link IngestRoutes}, which copies it.
  */
 public final class IngestOptions {
@@ -15,9 +17,9 @@ public final class IngestOptions {
 
     private int bodyLimitBytes = DEFAULT_BODY_LIMIT_BYTES;
     private long retryAfterSeconds = 5;
-    private IngestAuth dataverseAuth;
-    private IngestAuth foAuth;
-    private IngestAuth eventsAuth;
+    private InboundAuth dataverseAuth;
+    private InboundAuth foAuth;
+    private InboundAuth eventsAuth;
     private final Map<String, BusinessEventBinding> businessEvents = new LinkedHashMap<>();
 
     /** Largest request body accepted; a larger one is answered 413. */
@@ -39,19 +41,19 @@ public final class IngestOptions {
     }
 
     /** Authentication of {@code POST /webhooks/dataverse}. */
-    public IngestOptions dataverseAuth(IngestAuth auth) {
+    public IngestOptions dataverseAuth(InboundAuth auth) {
         this.dataverseAuth = Objects.requireNonNull(auth);
         return this;
     }
 
     /** Authentication of {@code POST /webhooks/fo}. */
-    public IngestOptions foAuth(IngestAuth auth) {
+    public IngestOptions foAuth(InboundAuth auth) {
         this.foAuth = Objects.requireNonNull(auth);
         return this;
     }
 
     /** Authentication of {@code POST /events}. */
-    public IngestOptions eventsAuth(IngestAuth auth) {
+    public IngestOptions eventsAuth(InboundAuth auth) {
         this.eventsAuth = Objects.requireNonNull(auth);
         return this;
     }
@@ -70,15 +72,15 @@ public final class IngestOptions {
         return retryAfterSeconds;
     }
 
-    public IngestAuth dataverseAuth() {
+    public InboundAuth dataverseAuth() {
         return dataverseAuth;
     }
 
-    public IngestAuth foAuth() {
+    public InboundAuth foAuth() {
         return foAuth;
     }
 
-    public IngestAuth eventsAuth() {
+    public InboundAuth eventsAuth() {
         return eventsAuth;
     }
 

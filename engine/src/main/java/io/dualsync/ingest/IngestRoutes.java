@@ -1,5 +1,7 @@
 package io.dualsync.ingest;
 
+import io.dualsync.config.InboundAuth;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dualsync.journal.Journal;
 import io.dualsync.journal.JournalFullException;
@@ -100,9 +102,9 @@ public final class IngestRoutes {
     private final Clock clock;
     private final int bodyLimit;
     private final long retryAfterSeconds;
-    private final IngestAuth dataverseAuth;
-    private final IngestAuth foAuth;
-    private final IngestAuth eventsAuth;
+    private final InboundAuth dataverseAuth;
+    private final InboundAuth foAuth;
+    private final InboundAuth eventsAuth;
     private final DataverseWebhookParser dataverse;
     private final FoEventParser fo;
     private final EnvelopeParser envelope;
@@ -129,13 +131,13 @@ public final class IngestRoutes {
         this.eventsAuth = options.eventsAuth();
         List<String> problems = new ArrayList<>();
         if (dataverseAuth == null) {
-            problems.add("no authentication for " + DATAVERSE_PATH + " (set dataverseAuth; IngestAuth.none() for development)");
+            problems.add("no authentication for " + DATAVERSE_PATH + " (set dataverseAuth; InboundAuth.NONE for development)");
         }
         if (foAuth == null) {
-            problems.add("no authentication for " + FO_PATH + " (set foAuth; IngestAuth.none() for development)");
+            problems.add("no authentication for " + FO_PATH + " (set foAuth; InboundAuth.NONE for development)");
         }
         if (eventsAuth == null) {
-            problems.add("no authentication for " + EVENTS_PATH + " (set eventsAuth; IngestAuth.none() for development)");
+            problems.add("no authentication for " + EVENTS_PATH + " (set eventsAuth; InboundAuth.NONE for development)");
         }
         Map<String, BusinessEventBinding> bindings = options.businessEvents();
         bindings.forEach((id, b) -> checkBinding(id, b, catalog, problems));
@@ -197,7 +199,7 @@ public final class IngestRoutes {
         return !stopped;
     }
 
-    private void route(Router router, String path, IngestListener.Source source, IngestAuth auth, BodyHandler body,
+    private void route(Router router, String path, IngestListener.Source source, InboundAuth auth, BodyHandler body,
                        BiFunction<JsonNode, Instant, List<ChangeEvent>> parser) {
         router.post(path)
                 .handler(new Door(source, auth))
@@ -213,9 +215,9 @@ public final class IngestRoutes {
      */
     private final class Door implements PlatformHandler {
         private final IngestListener.Source source;
-        private final IngestAuth auth;
+        private final InboundAuth auth;
 
-        Door(IngestListener.Source source, IngestAuth auth) {
+        Door(IngestListener.Source source, InboundAuth auth) {
             this.source = source;
             this.auth = auth;
         }
@@ -226,7 +228,7 @@ public final class IngestRoutes {
         }
     }
 
-    private void door(RoutingContext rc, IngestListener.Source source, IngestAuth auth) {
+    private void door(RoutingContext rc, IngestListener.Source source, InboundAuth auth) {
         inFlight.incrementAndGet();
         rc.addEndHandler(ar -> leave());
         if (stopped) {
@@ -234,10 +236,11 @@ public final class IngestRoutes {
                     "dualsync is shutting down and takes no events now; send again later");
             return;
         }
-        if (!auth.accepts(rc.request().headers(), rc.queryParams())) {
+        if (!auth.accepts(rc.request().headers()::get, rc.queryParams()::get)) {
             LOG.info("ingest {}: refused a request without valid credentials from {}", source.tag(), rc.request().remoteAddress());
             error(rc, source, IngestListener.Result.UNAUTHORIZED, 401, "unauthorized",
-                    "missing or wrong credentials for " + rc.request().path() + " (check the endpoint's authentication settings)");
+                    "missing or wrong credentials for " + rc.request().path() + ": expected in the " + auth.where()
+                            + " (check the endpoint's authentication settings)");
             return;
         }
         rc.next();

@@ -1,5 +1,7 @@
 package io.dualsync.ingest;
 
+import io.dualsync.config.InboundAuth;
+
 import io.dualsync.emulator.EmulatorOptions;
 import io.dualsync.emulator.Emulators;
 import io.dualsync.journal.ChronicleJournal;
@@ -66,9 +68,9 @@ class EmulatorIngestIT {
         journal = ChronicleJournal.open(dir.resolve("journal"), Durability.PROCESS, JournalOptions.defaults());
         reader = journal.reader("emulator-ingest-test");
         IngestOptions options = new IngestOptions()
-                .dataverseAuth(IngestAuth.webhookKey(WEBHOOK_KEY))
-                .foAuth(IngestAuth.httpHeader("x-dualsync-secret", FO_SECRET))
-                .eventsAuth(IngestAuth.none())
+                .dataverseAuth(InboundAuth.webhookKey(WEBHOOK_KEY))
+                .foAuth(InboundAuth.httpHeader("x-dualsync-secret", FO_SECRET))
+                .eventsAuth(InboundAuth.NONE)
                 .businessEvent("CustomerChangedBusinessEvent",
                         new BusinessEventBinding("CustomersV3", Map.of("dataAreaId", "dataAreaId", "CustomerAccount", "CustomerAccount")));
         IngestRoutes routes = new IngestRoutes(journal, Fixtures.catalog(), options, IngestListener.NONE, Clock.systemUTC());

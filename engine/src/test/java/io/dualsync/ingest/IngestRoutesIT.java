@@ -1,5 +1,7 @@
 package io.dualsync.ingest;
 
+import io.dualsync.config.InboundAuth;
+
 import io.dualsync.journal.ChronicleJournal;
 import io.dualsync.journal.Durability;
 import io.dualsync.journal.JournalOptions;
@@ -68,9 +70,9 @@ class IngestRoutesIT {
         IngestOptions options = new IngestOptions()
                 .bodyLimitBytes(BODY_LIMIT)
                 .retryAfterSeconds(7)
-                .dataverseAuth(IngestAuth.httpHeader(DV_HEADER, DV_SECRET))
-                .foAuth(IngestAuth.httpHeader("x-dualsync-secret", FO_SECRET))
-                .eventsAuth(IngestAuth.bearer(EVENTS_TOKEN))
+                .dataverseAuth(InboundAuth.httpHeader(DV_HEADER, DV_SECRET))
+                .foAuth(InboundAuth.httpHeader("x-dualsync-secret", FO_SECRET))
+                .eventsAuth(InboundAuth.httpHeader("X-Events-Key", EVENTS_TOKEN))
                 .businessEvent("CustomerChangedBusinessEvent",
                         new BusinessEventBinding("CustomersV3", Map.of("dataAreaId", "dataAreaId", "CustomerAccount", "CustomerAccount")));
         routes = new IngestRoutes(journal, Fixtures.catalog(), options, IngestListener.micrometer(meters), Clock.fixed(NOW, ZoneOffset.UTC));
@@ -137,7 +139,7 @@ class IngestRoutesIT {
                 .add(envelope("batch-1", "US-001"))
                 .add(envelope("batch-2", "US-002"));
 
-        HttpResponse<Buffer> r = post(IngestRoutes.EVENTS_PATH, body.toBuffer().getBytes(), "Authorization", "Bearer " + EVENTS_TOKEN);
+        HttpResponse<Buffer> r = post(IngestRoutes.EVENTS_PATH, body.toBuffer().getBytes(), "X-Events-Key", EVENTS_TOKEN);
 
         assertThat(r.statusCode()).isEqualTo(202);
         JsonArray accepted = r.bodyAsJsonObject().getJsonArray("accepted");
@@ -158,7 +160,7 @@ class IngestRoutesIT {
         assertThat(post(IngestRoutes.DATAVERSE_PATH, body, DV_HEADER, "guess").statusCode()).isEqualTo(401);
         assertThat(post(IngestRoutes.DATAVERSE_PATH, body, null, null).statusCode()).isEqualTo(401);
         assertThat(post(IngestRoutes.FO_PATH, Fixtures.bytes(Fixtures.FO_BUSINESS), DV_HEADER, DV_SECRET).statusCode()).isEqualTo(401);
-        HttpResponse<Buffer> r = post(IngestRoutes.EVENTS_PATH, envelope("x", "US-001").toBuffer().getBytes(), "Authorization", "Bearer nope");
+        HttpResponse<Buffer> r = post(IngestRoutes.EVENTS_PATH, envelope("x", "US-001").toBuffer().getBytes(), "X-Events-Key", "nope");
 
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("unauthorized");
@@ -210,7 +212,7 @@ class IngestRoutesIT {
     void envelopeListWithOneBadEvent_is4xx_noneJournaled() throws Exception {
         JsonArray body = new JsonArray().add(envelope("ok", "US-001")).add(envelope("bad", "US-002").put("operation", "merge"));
 
-        HttpResponse<Buffer> r = post(IngestRoutes.EVENTS_PATH, body.toBuffer().getBytes(), "Authorization", "Bearer " + EVENTS_TOKEN);
+        HttpResponse<Buffer> r = post(IngestRoutes.EVENTS_PATH, body.toBuffer().getBytes(), "X-Events-Key", EVENTS_TOKEN);
 
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(reader.next()).isNull();
@@ -223,8 +225,8 @@ class IngestRoutesIT {
         stop();
         startWith(JournalOptions.defaults().withMaxUnconsumed(1).withRetryAfter(Duration.ofSeconds(3)));
 
-        HttpResponse<Buffer> first = post(IngestRoutes.EVENTS_PATH, envelope("one", "US-001").toBuffer().getBytes(), "Authorization", "Bearer " + EVENTS_TOKEN);
-        HttpResponse<Buffer> second = post(IngestRoutes.EVENTS_PATH, envelope("two", "US-002").toBuffer().getBytes(), "Authorization", "Bearer " + EVENTS_TOKEN);
+        HttpResponse<Buffer> first = post(IngestRoutes.EVENTS_PATH, envelope("one", "US-001").toBuffer().getBytes(), "X-Events-Key", EVENTS_TOKEN);
+        HttpResponse<Buffer> second = post(IngestRoutes.EVENTS_PATH, envelope("two", "US-002").toBuffer().getBytes(), "X-Events-Key", EVENTS_TOKEN);
 
         assertThat(first.statusCode()).isEqualTo(202);
         assertThat(second.statusCode()).isEqualTo(503);
