@@ -42,13 +42,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -87,6 +87,17 @@ public final class Pipeline {
         }
     }
 
+    /** A dispatched journal entry: the maps still working on it, and when it was received. */
+    private static final class Pending {
+        int left;
+        final long receivedMillis;
+
+        Pending(int left, long receivedMillis) {
+            this.left = left;
+            this.receivedMillis = receivedMillis;
+        }
+    }
+
     /** One (journal entry, map, direction) to apply. */
     private record Work(long index, ChangeEvent event, CompiledMap map, Direction direction) {
     }
@@ -107,7 +118,10 @@ public final class Pipeline {
     private final Backoff backoff;
     private final Map<Side, AdaptiveLimit> limits = new EnumMap<>(Side.class);
     private final Lanes<Work> lanes;
-    private final Map<Long, Integer> pendingByIndex = new HashMap<>();
+    /** Journal entries dispatched and not yet done, by index: how many maps are still working on each. */
+    private final TreeMap<Long, Pending> pendingByIndex = new TreeMap<>();
+    /** When the oldest pending entry was received (epoch ms), or -1: read by the metrics scrape. */
+    private volatile long oldestPendingMillis = -1;
 
     private Context context;
     private JournalReader reader;
@@ -149,6 +163,7 @@ public final class Pipeline {
         context = vertx.getOrCreateContext();
         context.runOnContext(v -> {
             reader = journal.reader(READER);
+            metrics.registerJournalLag(READER, () -> journal.isOpen() ? journal.lag(READER) : 0, this::lagSeconds);
             running = true;
             pump();
             started.complete();
@@ -183,6 +198,15 @@ public final class Pipeline {
         } else {
             vertx.setTimer(IDLE_POLL_MS, t -> awaitDrain(deadline, done));
         }
+    }
+
+    private double lagSeconds() {
+        long oldest = oldestPendingMillis;
+        return oldest < 0 ? 0 : Math.max(0, clock.millis() - oldest) / 1000.0;
+    }
+
+    private void updateOldestPending() {
+        oldestPendingMillis = pendingByIndex.isEmpty() ? -1 : pendingByIndex.firstEntry().getValue().receivedMillis;
     }
 
     /** Work items queued or in flight (for tests and drain). */
@@ -242,7 +266,9 @@ public final class Pipeline {
             reader.commit(entry.index());
             return;
         }
-        pendingByIndex.put(entry.index(), works.size());
+        Instant received = e.receivedAt() != null ? e.receivedAt() : clock.instant();
+        pendingByIndex.put(entry.index(), new Pending(works.size(), received.toEpochMilli()));
+        updateOldestPending();
         for (Work w : works) {
             inFlight++;
             String order = orderKey(w);
@@ -281,9 +307,10 @@ public final class Pipeline {
 
     private void finished(Work w) {
         inFlight--;
-        Integer left = pendingByIndex.merge(w.index(), -1, Integer::sum);
-        if (left != null && left <= 0) {
+        Pending p = pendingByIndex.get(w.index());
+        if (p != null && --p.left <= 0) {
             pendingByIndex.remove(w.index());
+            updateOldestPending();
             if (reader != null) {
                 reader.commit(w.index());
             }

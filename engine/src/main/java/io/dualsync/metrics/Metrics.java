@@ -48,6 +48,7 @@ public final class Metrics {
     /** Tag names. */
     public static final String SOURCE = "source";
     public static final String TARGET = "target";
+    public static final String READER = "reader";
     public static final String RESULT = "result";
     public static final String REASON = "reason";
     public static final String POLICY = "policy";
@@ -215,16 +216,17 @@ public final class Metrics {
     // ---- gauges: registered once by the component that knows the value ----
 
     /**
-     * {@value #JOURNAL_LAG_EVENTS} and {@value #JOURNAL_LAG_SECONDS}{target}: events journaled but not
-     * yet done for the target, and the age of the oldest of them (0 when none).
+     * {@value #JOURNAL_LAG_EVENTS} and {@value #JOURNAL_LAG_SECONDS}{reader}: events journaled and not
+     * yet done by the journal reader (applied, skipped or dead-lettered for every map), and how long
+     * ago the oldest event it is working on was received (0 when none).
      */
-    public void registerJournalLag(Side target, Supplier<Number> events, Supplier<Number> seconds) {
+    public void registerJournalLag(String reader, Supplier<Number> events, Supplier<Number> seconds) {
         Gauge.builder(JOURNAL_LAG_EVENTS, events).strongReference(true)
-                .description("Events journaled and not yet done for the target (applied, skipped or dead-lettered)")
-                .tag(TARGET, tag(target)).register(registry);
+                .description("Events journaled and not yet done by the reader (applied, skipped or dead-lettered)")
+                .tag(READER, reader).register(registry);
         Gauge.builder(JOURNAL_LAG_SECONDS, seconds).strongReference(true)
-                .description("Age in seconds of the oldest journaled event not yet done for the target; 0 when none")
-                .tag(TARGET, tag(target)).register(registry);
+                .description("Seconds since the oldest event the reader is working on was received; 0 when none")
+                .tag(READER, reader).register(registry);
     }
 
     /**

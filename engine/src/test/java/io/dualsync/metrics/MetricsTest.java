@@ -19,8 +19,8 @@ class MetricsTest {
     private static Metrics withEveryGauge() {
         Metrics m = new Metrics();
         AtomicLong n = new AtomicLong(3);
+        m.registerJournalLag("apply", n::get, () -> 1.5);
         for (Side target : Side.values()) {
-            m.registerJournalLag(target, n::get, () -> 1.5);
             m.registerApplyConcurrency(target, n::get, () -> 52);
         }
         m.registerDeadLetters(() -> 2);
@@ -86,8 +86,8 @@ class MetricsTest {
                 "# TYPE dualsync_sync_latency_seconds histogram",
                 "dualsync_sync_latency_seconds_count{target=\"fo\"} 1",
                 "dualsync_sync_latency_seconds_bucket{target=\"fo\",le=\"+Inf\"} 1",
-                "dualsync_journal_lag_events{target=\"dataverse\"} 3.0",
-                "dualsync_journal_lag_seconds{target=\"fo\"} 1.5",
+                "dualsync_journal_lag_events{reader=\"apply\"} 3.0",
+                "dualsync_journal_lag_seconds{reader=\"apply\"} 1.5",
                 "dualsync_apply_inflight{target=\"fo\"} 3.0",
                 "dualsync_apply_concurrency_limit{target=\"dataverse\"} 52.0",
                 "dualsync_apply_retries_total{reason=\"throttled\",target=\"dataverse\"} 0.0",
