@@ -128,6 +128,11 @@ public final class ManualConflicts implements AutoCloseable {
         return log.size();
     }
 
+    /** Forces what was held or resolved to disk (power-mode durability); not for an event loop. */
+    public void sync() {
+        log.sync();
+    }
+
     @Override
     public void close() {
         log.close();

@@ -172,6 +172,11 @@ public final class Engine {
                 .collect(Collectors.toMap(CompiledMap::name, m -> m));
         ConflictResolver resolver = new ConflictResolver(Clock.systemUTC());
         manual = ManualConflicts.open(dir.resolve("conflicts"), resolver, byName::get);
+        journal.beforeSavingPositions(() -> {
+            states.sync();
+            deadLetters.sync();
+            manual.sync();
+        });
 
         foTokens = new MsalTokenProvider(vertx, credentials(config.fo()));
         dataverseTokens = new MsalTokenProvider(vertx, credentials(config.dataverse()));

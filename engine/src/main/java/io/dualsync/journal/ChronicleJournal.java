@@ -28,6 +28,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -84,6 +85,7 @@ public final class ChronicleJournal implements Journal {
     /** Held while the writer appends a batch and counts it: a new reader counts its backlog against the same count. */
     private final ReentrantLock appendLock = new ReentrantLock();
     private final Object housekeepingLock = new Object();
+    private volatile Runnable beforeSavingPositions = () -> { };
     private final Object openingLock = new Object();
     private final Map<String, ChronicleReader> readers = new ConcurrentHashMap<>();
     private final Thread writer;
@@ -488,9 +490,24 @@ public final class ChronicleJournal implements Journal {
     private void flush(ChronicleReader r) throws IOException {
         long position = r.position();
         if (position != r.saved) {
+            if (durability == Durability.POWER) {
+                // the outcomes of the events below the position were recorded before it moved: make
+                // them as durable as the position about to say they are done
+                beforeSavingPositions.run();
+            }
             positions.save(r.name, position);
             r.saved = position;
         }
+    }
+
+    /**
+     * In {@link Durability#POWER} mode, runs {@code sync} (on the housekeeping thread) before a reader
+     * position is saved, so the stores where outcomes are recorded (sync state, dead letters, held
+     * conflicts) are forced to disk before the position says their events are done. A failure stops
+     * the save; it is tried again at the next flush.
+     */
+    public void beforeSavingPositions(Runnable sync) {
+        this.beforeSavingPositions = Objects.requireNonNull(sync, "sync");
     }
 
     private void retainQuietly() {

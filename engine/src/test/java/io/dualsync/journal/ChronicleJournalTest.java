@@ -306,6 +306,43 @@ class ChronicleJournalTest {
     }
 
     @Test
+    void powerMode_syncsTheOutcomeStoresBeforeAPositionIsSaved() throws Exception {
+        ChronicleJournal journal = journal(Durability.POWER, JournalOptions.defaults().withSyncInterval(Duration.ofMillis(5)));
+        ReaderPositions saved = new ReaderPositions(dir, false);
+        List<Long> positionsSeenBySync = new java.util.concurrent.CopyOnWriteArrayList<>();
+        journal.beforeSavingPositions(() -> positionsSeenBySync.add(saved.load("apply").orElse(-1)));
+        JournalReader reader = journal.reader("apply");
+        for (int i = 0; i < 3; i++) {
+            ack(journal.append(event(i)));
+        }
+        List<JournalReader.Entry> all = readAll(reader);
+        all.forEach(e -> reader.commit(e.index()));
+        long done = reader.position();
+
+        reader.close();
+
+        assertThat(saved.load("apply")).hasValue(done);
+        assertThat(positionsSeenBySync).as("the stores were synced while the position still said the events were not done")
+                .isNotEmpty().allSatisfy(p -> assertThat(p).isLessThan(done));
+    }
+
+    @Test
+    void processMode_savesPositionsWithoutSyncingTheStores() throws Exception {
+        ChronicleJournal journal = journal();
+        List<String> syncs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        journal.beforeSavingPositions(() -> syncs.add("sync"));
+        JournalReader reader = journal.reader("apply");
+        long index = ack(journal.append(event(0)));
+        reader.next();
+        reader.commit(index);
+
+        reader.close();
+
+        assertThat(new ReaderPositions(dir, false).load("apply")).hasValue(index + 1);
+        assertThat(syncs).isEmpty();
+    }
+
+    @Test
     void append_fromAVertxContext_completesOnThatContext() throws Exception {
         Vertx vertx = Vertx.vertx();
         open.add(() -> ack(vertx.close()));
