@@ -36,6 +36,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -325,7 +326,7 @@ public final class Pipeline {
     private Future<Void> process(Work w) {
         try {
             return apply(w).recover(err -> {
-                LOG.warn("apply {} of {} failed unexpectedly", w.event().eventId(), w.map().name(), err);
+                about(LOG.atWarn(), w, null).setCause(err).log("apply failed unexpectedly");
                 deadLetter(w, null, "apply", 0, String.valueOf(err.getMessage() == null ? err : err.getMessage()), 1,
                         clock.instant());
                 return Future.succeededFuture();
@@ -500,7 +501,7 @@ public final class Pipeline {
         Resolution r = resolver.resolve(map, key, fo, dv, state, detection.reason());
         metrics.conflicts(map.conflict().kind(), outcome(r.record().outcome())).increment();
         metrics.applyEvents(target, Metrics.ApplyResult.CONFLICT).increment();
-        LOG.info("conflict {}", r.record());
+        about(LOG.atInfo(), w, key).log("conflict {}", r.record());
         if (r.held()) {
             manual.hold(r.record(), state);
             return Future.succeededFuture();
@@ -569,7 +570,7 @@ public final class Pipeline {
                 Object v = remembered == null ? null : remembered.get(path);
                 if (v == null) {
                     metrics.applyEvents(d.target(), Metrics.ApplyResult.SKIPPED).increment();
-                    LOG.warn("delete {} of {} skipped: no value for target key field {}{}", w.event().eventId(), map.name(),
+                    about(LOG.atWarn(), w, null).log("delete skipped: no value for target key field {}{}",
                             missing, pair == null ? " and no synced record has id " + w.event().recordId() : "");
                     return Future.succeededFuture();
                 }
@@ -727,8 +728,13 @@ public final class Pipeline {
         deadLetters.add(DeadLetter.of(w.event(), w.index(), w.map().name(), key, target, stage, status,
                 error == null ? "" : error, attempts, first, clock.instant()));
         metrics.applyEvents(target, Metrics.ApplyResult.DEAD_LETTERED).increment();
-        LOG.warn("dead-lettered {} ({} {} to {}, stage {}): {} {}", w.event().eventId(), w.map().name(), key, target, stage,
-                status, error);
+        about(LOG.atWarn(), w, key).log("dead-lettered (to {}, stage {}): {} {}", target.word(), stage, status, error);
+    }
+
+    /** A log line about one event: its id, map and record key (or source record id) as key-value pairs. */
+    private static LoggingEventBuilder about(LoggingEventBuilder line, Work w, String key) {
+        return line.addKeyValue("event", w.event().eventId()).addKeyValue("map", w.map().name())
+                .addKeyValue("record", key != null ? key : w.event().source().word() + ":" + w.event().recordId());
     }
 
     private void countSkip(Side source, Side target, DedupDecision decision) {

@@ -64,7 +64,7 @@ public final class Engine {
     private final Vertx vertx;
     private final EngineConfig config;
     private final boolean ownsVertx;
-    private final Metrics metrics = new Metrics();
+    private final Metrics metrics = new Metrics().bindJvmMetrics();
     private final Readiness readiness = new Readiness();
 
     private ChronicleJournal journal;
