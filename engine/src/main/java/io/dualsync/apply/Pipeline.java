@@ -11,6 +11,7 @@ import io.dualsync.conflict.Detection;
 import io.dualsync.conflict.ManualConflicts;
 import io.dualsync.conflict.MappedRecord;
 import io.dualsync.conflict.Resolution;
+import io.dualsync.conflict.SideState;
 import io.dualsync.conflict.SyncState;
 import io.dualsync.conflict.SyncStateStore;
 import io.dualsync.connector.TargetConnector;
@@ -43,6 +44,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -121,6 +123,8 @@ public final class Pipeline {
     private final Lanes<Work> lanes;
     /** Journal entries dispatched and not yet done, by index: how many maps are still working on each. */
     private final TreeMap<Long, Pending> pendingByIndex = new TreeMap<>();
+    /** Per map and side: field paths by their first column (see {@link #pathsByColumn}). */
+    private final Map<String, Map<String, List<String>>> columnPaths = new HashMap<>();
     /** When the oldest pending entry was received (epoch ms), or -1: read by the metrics scrape. */
     private volatile long oldestPendingMillis = -1;
 
@@ -366,8 +370,8 @@ public final class Pipeline {
     /**
      * The record without its empty columns (null or empty text): a create must not send nulls for
      * columns the target requires (F&O rejects null strings), nor look up a related record by an empty
-     * key (F&O gives "" for an unset InvoiceAccount). Known limit: a column cleared at the source is not
-     * cleared at the target.
+     * key (F&O gives "" for an unset InvoiceAccount). Columns emptied since the last sync are put back
+     * by {@link #withClears}.
      */
     private static Map<String, Object> withoutNulls(Map<String, Object> values) {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -380,36 +384,95 @@ public final class Pipeline {
     }
 
     /**
+     * {@code values} plus, as null, the columns of {@code raw} that are empty now (null or "") and had a
+     * value when the pair was last synced: a field cleared at the source, to be cleared at the target
+     * (Dataverse: null, a lookup disassociated; F&O: "" for text). Returns {@code values} itself when
+     * there is none, or the pair was never synced (a create sends no empty columns).
+     */
+    private Map<String, Object> withClears(CompiledMap map, Side source, Map<String, Object> raw,
+                                           Map<String, Object> values, SyncState state) {
+        if (state == null || raw == null) {
+            return values;
+        }
+        SideState base = state.side(source);
+        Map<String, List<String>> paths = pathsByColumn(map, source);
+        Map<String, Object> out = values;
+        for (Map.Entry<String, Object> column : raw.entrySet()) {
+            Object v = column.getValue();
+            if (v != null && !"".equals(v)) {
+                continue;
+            }
+            for (String path : paths.getOrDefault(column.getKey(), List.of())) {
+                if (base.fields().contains(path) && base.changed(path, null)) {
+                    if (out == values) {
+                        out = new LinkedHashMap<>(values);
+                    }
+                    out.put(column.getKey(), null);
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The map's field paths on {@code side} by their first column (a lookup path's column), computed once. */
+    private Map<String, List<String>> pathsByColumn(CompiledMap map, Side side) {
+        return columnPaths.computeIfAbsent(map.name() + "/" + side.word(), k -> {
+            Map<String, List<String>> out = new HashMap<>();
+            List<FieldMapping> all = new ArrayList<>(map.fields());
+            if (map.company() != null) {
+                all.add(map.company());
+            }
+            for (FieldMapping f : all) {
+                String path = side == Side.FO ? f.foField() : f.dataverseField();
+                if (path != null) {
+                    int dot = path.indexOf('.');
+                    out.computeIfAbsent(dot < 0 ? path : path.substring(0, dot), c -> new ArrayList<>()).add(path);
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
      * @param values the source record's values without empty columns
      * @param source the record as the event gave it or as read from the source (ETag, modified time)
      */
-    private Future<Void> applyValues(Work w, Map<String, Object> values, TargetConnector.ReadResult asRead) {
+    private Future<Void> applyValues(Work w, Map<String, Object> nonEmpty, TargetConnector.ReadResult asRead) {
         CompiledMap map = w.map();
         Direction d = w.direction();
         Side source = d.source();
         Side target = d.target();
         ChangeEvent e = w.event();
-        Payload payload;
+        Payload first;
         try {
-            payload = map.evaluate(d, values);
+            first = map.evaluate(d, nonEmpty);
         } catch (RuntimeException ex) {
             deadLetter(w, null, "evaluate", 0, ex.getMessage(), 1, clock.instant());
             return Future.succeededFuture();
         }
-        if (!payload.accepted()) {
+        if (!first.accepted()) {
             metrics.applyEvents(target, Metrics.ApplyResult.SKIPPED).increment();
             return Future.succeededFuture();
         }
-        Map<String, Object> targetKey = targetKey(map, d, payload);
+        Map<String, Object> targetKey = targetKey(map, d, first);
         if (targetKey == null) {
             deadLetter(w, null, "evaluate", 0, "the record gives no value for a key field of " + map.targetKey(d), 1,
                     clock.instant());
             return Future.succeededFuture();
         }
         String key = integrationKey(targetKey);
+        SyncState state = states.get(map.name(), key);
+        Map<String, Object> values = withClears(map, source, asRead.values(), nonEmpty, state);
+        Payload payload;
+        try {
+            payload = values == nonEmpty ? first : map.evaluate(d, values);
+        } catch (RuntimeException ex) {
+            deadLetter(w, key, "evaluate", 0, ex.getMessage(), 1, clock.instant());
+            return Future.succeededFuture();
+        }
         Instant modifiedAt = e.modifiedAt() != null ? e.modifiedAt() : asRead.modifiedAt();
         MappedRecord incoming = MappedRecord.of(map, source, values, e.version(), modifiedAt, asRead.etag());
-        SyncState state = states.get(map.name(), key);
         DedupDecision decision = dedup.check(e, map.name(), key, incoming.values(), state);
         if (!decision.process()) {
             countSkip(source, target, decision);

@@ -181,7 +181,8 @@ public final class Engine {
         foTokens = new MsalTokenProvider(vertx, credentials(config.fo()));
         dataverseTokens = new MsalTokenProvider(vertx, credentials(config.dataverse()));
         Duration timeout = config.get(ConfigKeys.APPLY_REQUEST_TIMEOUT);
-        fo = new FoConnector(vertx, FoSettings.of(config.fo().baseUrl().toString()).withRequestTimeout(timeout), foTokens);
+        fo = new FoConnector(vertx, FoSettings.of(config.fo().baseUrl().toString()).withRequestTimeout(timeout), foTokens,
+                compiled.schemas());
         dataverse = new DataverseConnector(vertx, DataverseSettings.of(config.dataverse().baseUrl().toString())
                 .withRequestTimeout(timeout), dataverseTokens, compiled.schemas(), compiled.maps());
         Map<Side, TargetConnector> connectors = new EnumMap<>(Side.class);

@@ -9,6 +9,11 @@ import io.dualsync.connector.http.ODataHttp;
 import io.dualsync.connector.http.ODataText;
 import io.dualsync.connector.http.TargetReadException;
 import io.dualsync.mapping.Payload;
+import io.dualsync.mapping.Side;
+import io.dualsync.mapping.schema.EntitySchema;
+import io.dualsync.mapping.schema.FieldDef;
+import io.dualsync.mapping.schema.FieldType;
+import io.dualsync.mapping.schema.SchemaSet;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -31,6 +36,9 @@ import java.util.Map;
  *     knew was deleted; it is not recreated).</li>
  * <li>F&O lookups are plain fields (a customer group id, a currency code): payload values are written
  *     as they are.</li>
+ * <li>A null value (a field cleared at the source) is written as {@code ""} to a text field, which is how
+ *     F&O keeps an empty text; F&O has no empty number, date or enum, so such a field is left as it is.
+ *     A create sends no empty values at all.</li>
  * <li>The {@code tag} of a write is not sent: F&O has no equivalent of Dataverse's {@code tag} shared
  *     variable; its events are recognised as echoes by their user and values instead.</li>
  * <li>Errors come as {@code {"error":{"code":"","message":"An error has occurred.","innererror":{"message":..}}}};
@@ -43,15 +51,22 @@ import java.util.Map;
 public final class FoConnector implements TargetConnector, AutoCloseable {
     private final String data;
     private final ODataHttp http;
+    private final SchemaSet schemas;
     private final Clock clock;
 
     public FoConnector(Vertx vertx, FoSettings settings, TokenProvider tokens) {
-        this(vertx, settings, tokens, Clock.systemUTC());
+        this(vertx, settings, tokens, SchemaSet.empty(), Clock.systemUTC());
     }
 
-    FoConnector(Vertx vertx, FoSettings settings, TokenProvider tokens, Clock clock) {
+    /** With the entities' schemas, so a cleared text field is written as {@code ""}. */
+    public FoConnector(Vertx vertx, FoSettings settings, TokenProvider tokens, SchemaSet schemas) {
+        this(vertx, settings, tokens, schemas, Clock.systemUTC());
+    }
+
+    FoConnector(Vertx vertx, FoSettings settings, TokenProvider tokens, SchemaSet schemas, Clock clock) {
         this.data = settings.dataRoot();
         this.http = new ODataHttp(vertx, settings.poolSize(), settings.requestTimeout(), tokens);
+        this.schemas = schemas;
         this.clock = clock;
     }
 
@@ -67,10 +82,16 @@ public final class FoConnector implements TargetConnector, AutoCloseable {
         } catch (IllegalArgumentException e) {
             return Future.succeededFuture(Answers.invalid(e.getMessage()));
         }
+        EntitySchema schema = schemas.get(Side.FO, entitySet);
         JsonObject fields = new JsonObject();
         for (Map.Entry<String, Object> f : payload.toMap().entrySet()) {
-            if (!key.containsKey(f.getKey())) {
+            if (key.containsKey(f.getKey())) {
+                continue;
+            }
+            if (f.getValue() != null) {
                 fields.put(f.getKey(), f.getValue());
+            } else if (isText(schema, f.getKey())) {
+                fields.put(f.getKey(), "");
             }
         }
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
@@ -90,11 +111,21 @@ public final class FoConnector implements TargetConnector, AutoCloseable {
                 .recover(e -> Future.succeededFuture(Answers.failure(e)));
     }
 
-    /** POST with the key fields and the payload; 201 gives the record with its ETag. */
+    /** A text field by the schema; without a schema for it, a field is assumed not to be text. */
+    private static boolean isText(EntitySchema schema, String field) {
+        FieldDef def = schema == null ? null : schema.field(field);
+        return def != null && def.type() == FieldType.STRING;
+    }
+
+    /** POST with the key fields and the payload's non-empty values; 201 gives the record with its ETag. */
     private Future<WriteResult> create(String entitySet, Map<String, Object> key, String predicate, JsonObject fields) {
         JsonObject body = new JsonObject();
         key.forEach((field, value) -> body.put(field, FoUrls.value(field, value)));
-        fields.forEach(f -> body.put(f.getKey(), f.getValue()));
+        fields.forEach(f -> {
+            if (f.getValue() != null && !"".equals(f.getValue())) {
+                body.put(f.getKey(), f.getValue());
+            }
+        });
         return http.send(HttpMethod.POST, data + entitySet + "?" + FoUrls.CROSS_COMPANY, null, body.toBuffer())
                 .map(answer -> created(answer, predicate, clock));
     }

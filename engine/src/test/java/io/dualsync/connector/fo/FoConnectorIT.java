@@ -90,6 +90,29 @@ class FoConnectorIT {
     }
 
     @Test
+    void clearedFields_becomeEmptyText_butNumbersAndEnumsAreLeftAlone_andACreateSendsNoEmpties() {
+        FoConnector typed = new FoConnector(emulated.vertx, FoSettings.of(emulated.foUrl()), tokens, Schemas.examples());
+        Map<String, Object> account = account(number(), "USMF");
+        account.put("telephone1", "+1 425 555 0100");
+        account.put("creditlimit", 1500);
+        account.put("fax", null);
+        Payload created = toFo(account);
+        assertThat(await(typed.upsert("CustomersV3", key(created), created, null, null)).outcome()).isEqualTo(Outcome.OK);
+        assertThat(row(key(created)).getString("PrimaryContactFax")).as("no null sent on create").isIn("", null);
+
+        account.put("telephone1", null);
+        account.put("creditlimit", null);
+        Payload cleared = toFo(account);
+        WriteResult r = await(typed.upsert("CustomersV3", key(cleared), cleared, null, null));
+
+        assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.OK);
+        JsonObject row = row(key(cleared));
+        assertThat(row.getString("PrimaryContactPhone")).as("a cleared text field").isEmpty();
+        assertThat(row.getValue("CreditLimit").toString()).as("F&O has no empty number: left as it was").startsWith("1500");
+        typed.close();
+    }
+
+    @Test
     void upsert_createsAMissingCustomer_thenUpdatesIt_inAnotherCompanyThanTheDefault() {
         Map<String, Object> account = account(number(), "USRT");
         Payload created = toFo(account);
