@@ -45,12 +45,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -583,21 +585,43 @@ public final class Pipeline {
             if (decided.isEmpty()) {
                 continue;
             }
-            // decided values are in the other side's vocabulary: overlay them on that side's full record
+            // decided values are in the other side's vocabulary: overlay them on that side's full record,
+            // so the key and lookups can be mapped, then write only the decided fields (and the key):
+            // the fields this side won must keep its own values
             Map<String, Object> from = new LinkedHashMap<>(side == source ? targetValues : sourceValues);
             from.putAll(decided);
             Direction d = Direction.towards(side);
-            Payload p = map.evaluate(d, from);
-            Map<String, Object> tk = targetKey(map, d, p);
-            if (!p.accepted() || tk == null) {
+            Payload full = map.evaluate(d, from);
+            Map<String, Object> tk = targetKey(map, d, full);
+            if (!full.accepted() || tk == null) {
+                about(LOG.atWarn(), w, key).log("the resolution of conflict {} cannot be written to {}: {}", r.record().id(),
+                        side.word(), full.accepted() ? "no value for a key field of " + map.targetKey(d)
+                                : "the map's filter rejects the record");
                 continue;
             }
+            Set<String> written = targetPaths(map, d, decided.keySet());
+            written.addAll(tk.keySet());
+            Payload p = full.only(written::contains);
             MappedRecord fromRecord = MappedRecord.of(map, side.other(), from, 0, clock.instant(), null);
             Work sideWork = new Work(w.index(), w.event(), map, d);
             chain = chain.compose(v -> write(sideWork, key, tk, p, fromRecord, states.get(map.name(), key), null, true)
                     .mapEmpty());
         }
         return chain;
+    }
+
+    /** The target paths, in direction {@code d}, of the fields whose source paths are {@code sourcePaths}; plus the company. */
+    private static Set<String> targetPaths(CompiledMap map, Direction d, Set<String> sourcePaths) {
+        Set<String> out = new HashSet<>();
+        if (map.company() != null) {
+            out.add(map.company().targetField(d));
+        }
+        for (FieldMapping f : map.fields()) {
+            if (f.flows(d) && f.sourceField(d) != null && sourcePaths.contains(f.sourceField(d))) {
+                out.add(f.targetField(d));
+            }
+        }
+        return out;
     }
 
     private Future<Void> delete(Work w) {
@@ -971,7 +995,11 @@ public final class Pipeline {
                         entitySet(map, resolution.winner()), Operation.UPDATE, held.record().key(), Map.of(), Map.of(), 0,
                         clock.instant(), null, null, id, clock.instant());
                 Work w = new Work(-1, synthetic, map, Direction.towards(resolution.winner().other()));
-                return writeResolution(w, held.record().key(), r, r.to(Side.DATAVERSE), r.to(Side.FO), held.state())
+                // the held sides' mapped records give the keys and lookups the decided values lack
+                Side winner = resolution.winner();
+                Map<String, Object> winnerValues = (winner == Side.FO ? held.record().fo() : held.record().dataverse()).values();
+                Map<String, Object> otherValues = (winner == Side.FO ? held.record().dataverse() : held.record().fo()).values();
+                return writeResolution(w, held.record().key(), r, winnerValues, otherValues, held.state())
                         .map(v -> true);
             }
         };

@@ -2,6 +2,7 @@ package io.dualsync.mapping;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The result of applying a map to one source record in one direction: target field paths and
@@ -73,6 +74,17 @@ public final class Payload {
             }
         }
         return false;
+    }
+
+    /** A copy with only the set values whose target path {@code keep} accepts (a partial write). */
+    public Payload only(Predicate<String> keep) {
+        Payload out = new Payload(accepted, names, lookups);
+        for (int i = 0; i < names.length; i++) {
+            if (set[i] && keep.test(names[i])) {
+                out.put(i, values[i]);
+            }
+        }
+        return out;
     }
 
     /** The set values by target path, in map order. */
