@@ -107,6 +107,33 @@ public final class Emulated implements AutoCloseable {
         control(baseUrl, "DELETE", "faults", null);
     }
 
+    /** Adds a fault rule and returns its id (for {@link #removeFault}). */
+    public String addFault(String baseUrl, JsonObject rule) {
+        return control(baseUrl, "POST", "faults", rule).getString("id");
+    }
+
+    public void removeFault(String baseUrl, String id) {
+        control(baseUrl, "DELETE", "faults/" + id, null);
+    }
+
+    /** Starts (or restarts, empty) the emulator's request log, keeping at most {@code capacity} requests. */
+    public void startRequestLog(String baseUrl, int capacity) {
+        control(baseUrl, "POST", "requests", new JsonObject().put("capacity", capacity));
+    }
+
+    /**
+     * The logged requests after sequence number {@code afterSeq}, oldest first: each with {@code seq},
+     * {@code at} (epoch ms), {@code method}, {@code uri}, {@code ifMatch}, {@code status}, and {@code body} for writes.
+     */
+    public io.vertx.core.json.JsonArray requests(String baseUrl, long afterSeq) {
+        return control(baseUrl, "GET", "requests?after=" + afterSeq, null).getJsonArray("entries", new io.vertx.core.json.JsonArray());
+    }
+
+    /** Stops the request log and forgets it. */
+    public void stopRequestLog(String baseUrl) {
+        control(baseUrl, "DELETE", "requests", null);
+    }
+
     public static <T> T await(Future<T> f) {
         try {
             return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
