@@ -16,6 +16,7 @@ import io.dualsync.conflict.SyncState;
 import io.dualsync.conflict.SyncStateStore;
 import io.dualsync.connector.TargetConnector;
 import io.dualsync.connector.WriteResult;
+import io.dualsync.connector.http.TargetReadException;
 import io.dualsync.dedup.DedupDecision;
 import io.dualsync.dedup.Deduplicator;
 import io.dualsync.dedup.EchoFilter;
@@ -358,7 +359,7 @@ public final class Pipeline {
         // Dataverse webhooks carry the changed columns only, lookups as guids: read the record.
         boolean read = e.values() == null || source == Side.DATAVERSE;
         Future<TargetConnector.ReadResult> record = read
-                ? connectors.get(source).read(e.entity(), e.key())
+                ? read(w, source, e.entity(), e.key())
                 : Future.succeededFuture(new TargetConnector.ReadResult(e.values(), null, e.version(), e.modifiedAt()));
         return record.compose(r -> {
             if (r == null) {
@@ -528,8 +529,7 @@ public final class Pipeline {
                     + " rounds); retry when it is quiet", MAX_READ_ROUNDS, clock.instant());
             return Future.succeededFuture();
         }
-        return connectors.get(target).read(entitySet(map, target), targetKey)
-                .recover(err -> Future.succeededFuture(null))
+        return read(w, target, entitySet(map, target), targetKey)
                 .compose(current -> {
                     if (current == null) {
                         return write(w, key, targetKey, payload, incoming, state, null, false).mapEmpty();
@@ -731,6 +731,55 @@ public final class Pipeline {
 
     private static final class Holder<T> {
         T value;
+    }
+
+    /**
+     * Reads a record within the side's concurrency limit (so a 429's Retry-After holds reads too),
+     * retrying throttling, 5xx and connection failures like writes do; fails with the target's answer
+     * when it is permanent or the retry deadline passed (the event is then dead-lettered).
+     */
+    private Future<TargetConnector.ReadResult> read(Work w, Side side, String entitySet, Map<String, Object> key) {
+        Promise<TargetConnector.ReadResult> done = Promise.promise();
+        readAttempt(w, side, entitySet, key, clock.instant(), 0, done);
+        return done.future();
+    }
+
+    private void readAttempt(Work w, Side side, String entitySet, Map<String, Object> key, Instant first, int failures,
+                             Promise<TargetConnector.ReadResult> done) {
+        AdaptiveLimit limit = limits.get(side);
+        if (!limit.tryAcquire()) {
+            vertx.setTimer(Math.max(1, limit.holdRemaining().toMillis()),
+                    t -> readAttempt(w, side, entitySet, key, first, failures, done));
+            return;
+        }
+        connectors.get(side).read(entitySet, key).onComplete(ar -> {
+            WriteResult r = ar.succeeded() ? null
+                    : ar.cause() instanceof TargetReadException ? ((TargetReadException) ar.cause()).result()
+                    : new WriteResult(WriteResult.Outcome.RETRYABLE, 0, null, null, null, String.valueOf(ar.cause()));
+            limit.release(r == null ? WriteResult.Outcome.OK : r.outcome(), r == null ? null : r.retryAfter());
+            if (r == null) {
+                done.complete(ar.result());
+                return;
+            }
+            if (r.outcome() == WriteResult.Outcome.THROTTLED) {
+                metrics.applyRetries(side, Metrics.RetryReason.THROTTLED).increment();
+                Duration wait = Backoff.afterThrottle(r.retryAfter(), Duration.ofSeconds(1));
+                vertx.setTimer(Math.max(1, wait.toMillis()), t -> readAttempt(w, side, entitySet, key, first, failures, done));
+                return;
+            }
+            if (r.outcome() == WriteResult.Outcome.RETRYABLE || r.outcome() == WriteResult.Outcome.UNAUTHORIZED) {
+                Backoff.Step step = backoff.next(failures + 1, first);
+                if (step.retry()) {
+                    metrics.applyRetries(side, r.status() == 0 ? Metrics.RetryReason.CONNECTION
+                            : Metrics.RetryReason.SERVER_ERROR).increment();
+                    vertx.setTimer(Math.max(1, step.delay().toMillis()),
+                            t -> readAttempt(w, side, entitySet, key, first, failures + 1, done));
+                    return;
+                }
+            }
+            done.fail(new IllegalStateException("reading " + side.word() + " " + entitySet + " " + key + " failed: "
+                    + r.status() + " " + r.message()));
+        });
     }
 
     /** What became of a write. */
