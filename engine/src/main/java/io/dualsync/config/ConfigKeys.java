@@ -2,22 +2,15 @@ package io.dualsync.config;
 
 import io.dualsync.config.Key.PathKind;
 import io.dualsync.journal.Durability;
-import org.snakeyaml.engine.v2.nodes.MappingNode;
-import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
-import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Every configuration key, each declared once: name, type, default, description, validation. The
@@ -228,17 +221,24 @@ public final class ConfigKeys {
             "On SIGTERM: intake stops (503) at once; in-flight writes get this long to finish before positions are "
                     + "recorded and the journal closed. Unfinished events are applied again after a restart."));
 
-    // ---- business events ----
-    public static final Key<List<BusinessEventBinding>> BUSINESS_EVENTS = reg(Key.<List<BusinessEventBinding>>of("businessEvents",
-            "list of {id, entitySet, fields}", List.of(), "none",
-            "F&O business events to accept on /webhooks/fo, each bound to the data entity to read and the key fields "
-                    + "to read it by (contract field: key field).", ConfigKeys::readBusinessEvents)
-            .example("[{id: CustomerChangedBusinessEvent, entitySet: CustomersV3, fields: {dataAreaId: dataAreaId, CustomerAccount: CustomerAccount}}]"));
-
     /** Every key, in declaration order. */
     public static final List<Key<?>> ALL = List.copyOf(REGISTRY);
 
     private static final Map<String, Key<?>> BY_NAME = index();
+
+    /**
+     * Keys that were configuration once and are said elsewhere now, with where: a file that still has
+     * one is told where it went instead of getting a bare "unknown key".
+     */
+    private static final Map<String, String> MOVED = Map.of(
+            "businessEvents", "moved to the maps: bind each F&O business event in the map of its entity, e.g. "
+                    + "`event CustomerChangedBusinessEvent key dataAreaId = BusinessEventLegalEntity, CustomerAccount = CustomerAccount` "
+                    + "(docs/mapping-language.md, \"Business events\"), and remove businessEvents from this file");
+
+    /** Where a key that is no longer configuration has gone (a whole problem message), or null. */
+    static String moved(String name) {
+        return MOVED.get(name);
+    }
 
     /** The key with this dotted name, or null. */
     public static Key<?> byName(String name) {
@@ -265,95 +265,5 @@ public final class ConfigKeys {
 
     private static boolean isGuid(String s) {
         return s.matches("(?i)\\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}?");
-    }
-
-    private static final Set<String> BINDING_FIELDS = Set.of("id", "entitySet", "fields");
-
-    private static List<BusinessEventBinding> readBusinessEvents(Node node, String path, ConfigReader in) {
-        if (!(node instanceof SequenceNode)) {
-            in.problem(node, path, "expected a list of {id, entitySet, fields}, got " + ConfigReader.kind(node));
-            return null;
-        }
-        List<BusinessEventBinding> bindings = new ArrayList<>();
-        Map<String, Integer> idLines = new HashMap<>();
-        boolean ok = true;
-        List<Node> items = ((SequenceNode) node).getValue();
-        for (int i = 0; i < items.size(); i++) {
-            String at = path + "[" + i + "]";
-            Node item = items.get(i);
-            if (!(item instanceof MappingNode)) {
-                in.problem(item, at, "expected {id, entitySet, fields}, got " + ConfigReader.kind(item));
-                ok = false;
-                continue;
-            }
-            Map<String, Node> parts = new LinkedHashMap<>();
-            for (NodeTuple t : ((MappingNode) item).getValue()) {
-                String k = t.getKeyNode() instanceof ScalarNode ? ((ScalarNode) t.getKeyNode()).getValue() : "?";
-                if (!BINDING_FIELDS.contains(k)) {
-                    String hint = ConfigReader.suggest(k, BINDING_FIELDS);
-                    in.problem(t.getKeyNode(), at + "." + k, "unknown key" + (hint == null ? "" : "; did you mean `" + hint + "`?")
-                            + " (a business event has id, entitySet and fields)");
-                    ok = false;
-                } else {
-                    parts.put(k, t.getValueNode());
-                }
-            }
-            String id = word(parts.get("id"), item, at + ".id", in);
-            String entitySet = word(parts.get("entitySet"), item, at + ".entitySet", in);
-            Map<String, String> fields = new LinkedHashMap<>();
-            Node fieldsNode = parts.get("fields");
-            if (fieldsNode == null || ConfigReader.isNull(fieldsNode)) {
-                in.problem(item, at + ".fields", "missing: the contract fields that identify the record and the key "
-                        + "fields they fill, e.g. {CustomerAccount: CustomerAccount}");
-                ok = false;
-            } else if (!(fieldsNode instanceof MappingNode)) {
-                in.problem(fieldsNode, at + ".fields", "expected contract field: key field pairs, got " + ConfigReader.kind(fieldsNode));
-                ok = false;
-            } else {
-                for (NodeTuple t : ((MappingNode) fieldsNode).getValue()) {
-                    String from = word(t.getKeyNode(), fieldsNode, at + ".fields", in);
-                    String to = from == null ? null : word(t.getValueNode(), t.getKeyNode(), at + ".fields." + from, in);
-                    if (from == null || to == null) {
-                        ok = false;
-                    } else {
-                        fields.put(from, to);
-                    }
-                }
-            }
-            if (id == null || entitySet == null) {
-                ok = false;
-                continue;
-            }
-            Integer first = idLines.putIfAbsent(id, ConfigReader.line(item));
-            if (first != null) {
-                in.problem(parts.get("id"), at + ".id", "business event " + id + " is already bound on line " + first);
-                ok = false;
-            }
-            if (ok) {
-                bindings.add(new BusinessEventBinding(id, entitySet, fields));
-            }
-        }
-        return ok ? List.copyOf(bindings) : null;
-    }
-
-    /** A non-empty single word-like value, or null after a problem. */
-    private static String word(Node node, Node parent, String path, ConfigReader in) {
-        if (node == null || ConfigReader.isNull(node)) {
-            in.problem(parent, path, "missing");
-            return null;
-        }
-        if (!(node instanceof ScalarNode)) {
-            in.problem(node, path, "expected a single value, got " + ConfigReader.kind(node));
-            return null;
-        }
-        String text = in.text((ScalarNode) node, path);
-        if (text == null) {
-            return null;
-        }
-        if (text.isBlank()) {
-            in.problem(node, path, "must not be empty");
-            return null;
-        }
-        return text.trim();
     }
 }

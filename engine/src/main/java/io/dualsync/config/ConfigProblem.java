@@ -6,7 +6,7 @@ package io.dualsync.config;
  *
  * @param file    the configuration file as the user named it
  * @param line    1-based line of the offending key (for a missing key: its section, or 1)
- * @param key     the dotted key path ({@code apply.retry.deadline}, {@code businessEvents[0].id}),
+ * @param key     the dotted key path ({@code apply.retry.deadline}, {@code webhooks.fo.auth.type}),
  *                or {@code yaml} for a syntax error
  * @param message what is wrong and, where it helps, what to write instead
  */

@@ -167,11 +167,6 @@ public final class EngineConfig {
                 : new InboundAuth(type, find(k.name).orElse(null), get(k.value));
     }
 
-    /** The business event bindings, in file order; empty when none are configured. */
-    public List<BusinessEventBinding> businessEvents() {
-        return get(ConfigKeys.BUSINESS_EVENTS);
-    }
-
     /**
      * The effective configuration, one {@code key = value} line per key in {@link ConfigKeys#ALL}
      * order, each saying whether it comes from the file (with its line) or is the default. Secrets are
@@ -218,12 +213,7 @@ public final class EngineConfig {
         if (value instanceof List<?>) {
             List<String> parts = new ArrayList<>();
             for (Object o : (List<?>) value) {
-                if (o instanceof BusinessEventBinding) {
-                    BusinessEventBinding b = (BusinessEventBinding) o;
-                    parts.add("{id: " + b.id() + ", entitySet: " + b.entitySet() + ", fields: " + b.fields() + "}");
-                } else {
-                    parts.add(String.valueOf(o));
-                }
+                parts.add(String.valueOf(o));
             }
             return "[" + String.join(", ", parts) + "]";
         }
@@ -305,6 +295,8 @@ public final class EngineConfig {
                     } else if (!ConfigReader.isNull(value)) {
                         in.problem(value, path, "expected a section with keys " + childrenOf(path) + ", got " + ConfigReader.kind(value));
                     }
+                } else if (ConfigKeys.moved(path) != null) {
+                    in.problem(line, path, ConfigKeys.moved(path));
                 } else {
                     String hint = ConfigReader.suggest(path, known);
                     in.problem(line, path, "unknown key" + (hint == null ? "" : "; did you mean `" + hint + "`?"));

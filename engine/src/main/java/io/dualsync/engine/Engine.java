@@ -206,8 +206,10 @@ public final class Engine {
                 .dataverseAuth(config.dataverseWebhookAuth())
                 .foAuth(config.foWebhookAuth())
                 .eventsAuth(config.eventsAuth());
-        for (io.dualsync.config.BusinessEventBinding b : config.businessEvents()) {
-            ingestOptions.businessEvent(b.id(), new io.dualsync.ingest.BusinessEventBinding(b.entitySet(), b.fields()));
+        for (CompiledMap m : compiled.maps()) {
+            for (io.dualsync.mapping.BusinessEventBinding e : m.events()) {
+                ingestOptions.businessEvent(e.id(), new io.dualsync.ingest.BusinessEventBinding(m.foEntity(), e.byEventField()));
+            }
         }
         ingest = new IngestRoutes(journal, EntityCatalog.of(compiled.schemas()), ingestOptions,
                 IngestListener.micrometer(metrics.registry()), Clock.systemUTC());

@@ -10,7 +10,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -71,7 +70,6 @@ class EngineConfigTest {
         assertThat(c.get(ConfigKeys.ECHO_TTL)).isEqualTo(Duration.ofMinutes(10));
         assertThat(c.get(ConfigKeys.SHUTDOWN_DRAIN_TIMEOUT)).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.dataverseWebhookAuth()).isEqualTo(InboundAuth.NONE);
-        assertThat(c.businessEvents()).isEmpty();
 
         SystemConfig fo = c.fo();
         assertThat(fo.side()).isEqualTo(Side.FO);
@@ -131,10 +129,8 @@ class EngineConfigTest {
                 "dualsync.yaml:20: apply.lanes: expected a whole number, got `many`",
                 "dualsync.yaml:23: webhooks.dataverse.auth.name: missing: HttpHeader needs the header name",
                 "dualsync.yaml:25: webhooks.dataverse.auth.value: environment variable DV_HOOK_KEY is not set (export it, or write ${DV_HOOK_KEY:-default} to give a default)",
-                "dualsync.yaml:27: businessEvents[0].entitySet: missing",
-                "dualsync.yaml:27: businessEvents[0].fields: missing: the contract fields that identify the record and the key fields they fill, e.g. {CustomerAccount: CustomerAccount}",
-                "dualsync.yaml:28: businessEvents[0].entity: unknown key; did you mean `entitySet`? (a business event has id, entitySet and fields)",
-                "15 problems in the configuration; nothing was started"));
+                "dualsync.yaml:26: businessEvents: moved to the maps: bind each F&O business event in the map of its entity, e.g. `event CustomerChangedBusinessEvent key dataAreaId = BusinessEventLegalEntity, CustomerAccount = CustomerAccount` (docs/mapping-language.md, \"Business events\"), and remove businessEvents from this file",
+                "13 problems in the configuration; nothing was started"));
         assertThat(e.problems()).extracting(ConfigProblem::line).isSorted();
     }
 
@@ -261,15 +257,14 @@ class EngineConfigTest {
     }
 
     @Test
-    void businessEvents_areReadInOrder() throws IOException {
-        EngineConfig c = parse(MINIMAL + String.join("\n",
-                "businessEvents:",
-                "  - {id: CustomerChangedBusinessEvent, entitySet: CustomersV3, fields: {dataAreaId: dataAreaId, CustomerAccount: CustomerAccount}}",
+    void businessEventsKey_isAProblemSayingTheBindingsMovedToTheMaps() throws IOException {
+        ConfigException e = problems(MINIMAL + String.join("\n",
+                /* 11 */ "businessEvents:",
+                /* 12 */ "  - {id: CustomerChangedBusinessEvent, entitySet: CustomersV3, fields: {dataAreaId: dataAreaId, CustomerAccount: CustomerAccount}}",
                 ""), Map.of("FO_SECRET", "x")::get);
 
-        assertThat(c.businessEvents()).containsExactly(new BusinessEventBinding("CustomerChangedBusinessEvent", "CustomersV3",
-                Map.of("dataAreaId", "dataAreaId", "CustomerAccount", "CustomerAccount")));
-        assertThat(List.copyOf(c.businessEvents().get(0).fields().keySet())).containsExactly("dataAreaId", "CustomerAccount");
+        assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactly(
+                "dualsync.yaml:11: businessEvents: moved to the maps: bind each F&O business event in the map of its entity, e.g. `event CustomerChangedBusinessEvent key dataAreaId = BusinessEventLegalEntity, CustomerAccount = CustomerAccount` (docs/mapping-language.md, \"Business events\"), and remove businessEvents from this file");
     }
 
     @Test
@@ -308,8 +303,6 @@ class EngineConfigTest {
         assertThat(c.fo().tokenHost()).contains(URI.create("http://127.0.0.1:7071"));
         assertThat(c.get(ConfigKeys.MAPS_DIR)).isEqualTo(Path.of("..", "examples", "maps").toAbsolutePath().normalize());
         assertThat(c.dataverseWebhookAuth().type()).isEqualTo(InboundAuth.Type.WEBHOOK_KEY);
-        assertThat(c.businessEvents()).extracting(BusinessEventBinding::id)
-                .containsExactly("CustomerChangedBusinessEvent", "VendorChangedBusinessEvent");
     }
 
     @Test

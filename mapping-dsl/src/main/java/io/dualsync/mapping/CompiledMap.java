@@ -24,12 +24,13 @@ public final class CompiledMap {
     private final Map<Direction, String> filterText;
     private final ConflictPolicy conflict;
     private final List<FieldMapping> fields;
+    private final List<BusinessEventBinding> events;
     private final Map<Direction, Plan> plans;
     private final Span span;
 
     CompiledMap(String name, String foEntity, List<String> foKey, String dataverseTable, List<String> dataverseKey,
                 FieldMapping company, Map<Direction, String> filterText, ConflictPolicy conflict,
-                List<FieldMapping> fields, Map<Direction, Plan> plans, Span span) {
+                List<FieldMapping> fields, List<BusinessEventBinding> events, Map<Direction, Plan> plans, Span span) {
         this.name = name;
         this.foEntity = foEntity;
         this.foKey = List.copyOf(foKey);
@@ -39,6 +40,7 @@ public final class CompiledMap {
         this.filterText = filterText;
         this.conflict = conflict;
         this.fields = List.copyOf(fields);
+        this.events = List.copyOf(events);
         this.plans = plans;
         this.span = span;
     }
@@ -91,6 +93,14 @@ public final class CompiledMap {
     /** Field lines in file order, the company line excluded. */
     public List<FieldMapping> fields() {
         return fields;
+    }
+
+    /**
+     * The F&O business events bound to this map's F&O entity ({@code event} lines), in file order;
+     * empty when the map has none. Each fills every key field of {@link #foKey()}.
+     */
+    public List<BusinessEventBinding> events() {
+        return events;
     }
 
     /** True when at least one field flows in direction {@code d}. */

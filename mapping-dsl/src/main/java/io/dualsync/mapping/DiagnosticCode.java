@@ -33,6 +33,9 @@ public enum DiagnosticCode {
     BAD_FILTER("E117", "filter cannot be evaluated", null),
     BAD_LITERAL("E118", "literal does not fit the declared type", null),
     UNKNOWN_TYPE("E119", "unknown type", null),
+    EVENT_KEY_NOT_FILLED("E120", "business event does not fill each key field once, from a field of its own", null),
+    EVENT_FIELD_NOT_A_KEY("E121", "business event fills a field that is not a key field of the map", null),
+    DUPLICATE_EVENT("E122", "business event bound twice", null),
 
     // Checks against entity schemas.
     UNKNOWN_FIELD("E201", "unknown field", null),

@@ -45,6 +45,7 @@ final class MapChecker {
     private final Map<Side, Ast.FilterDecl> filters = new EnumMap<>(Side.class);
     private Ast.ConflictDecl conflictDecl;
     private final List<Ast.FieldDecl> fieldDecls = new ArrayList<>();
+    private final List<Ast.EventDecl> eventDecls = new ArrayList<>();
     private EntitySchema foSchema;
     private EntitySchema dvSchema;
 
@@ -93,6 +94,7 @@ final class MapChecker {
             filterFns.put(d, ExprCompiler.compile(f.expr()));
             filterText.put(d, f.side() == Side.FO ? ExprPrinter.fo(f.expr()) : ExprPrinter.odata(f.expr()));
         }
+        List<BusinessEventBinding> events = checkEvents();
         Set<Direction> flowing = flowingDirections();
         checkDuplicateTargets(checked);
         if (decl.complete()) {
@@ -114,8 +116,8 @@ final class MapChecker {
             }
         }
         return new CompiledMap(decl.name().text(), fo.entitySet().text(), paths(fo.key()), dataverse.entitySet().text(),
-                paths(dataverse.key()), company == null ? null : company.mapping, filterText, mapPolicy, fields, plans,
-                decl.span());
+                paths(dataverse.key()), company == null ? null : company.mapping, filterText, mapPolicy, fields, events,
+                plans, decl.span());
     }
 
     // ---- declarations ---------------------------------------------------------------------------
@@ -136,6 +138,9 @@ final class MapChecker {
                 conflictDecl = once(conflictDecl, c, "the conflict policy");
             } else if (item instanceof Ast.FieldDecl f) {
                 fieldDecls.add(f);
+            } else if (item instanceof Ast.EventDecl e) {
+                // Several events may announce one entity; the same id twice is found across all maps (MapCompiler).
+                eventDecls.add(e);
             }
         }
     }
@@ -217,6 +222,65 @@ final class MapChecker {
             tie = ConflictPolicy.Kind.LAST_WRITER_WINS;
         }
         return new ConflictPolicy(kind, tie);
+    }
+
+    // ---- business events ------------------------------------------------------------------------
+
+    /**
+     * Checks the {@code event} lines against the map's F&O key: each key field filled exactly once,
+     * each from an event field of its own (ingest reads the event field by field), and nothing
+     * filled that is not a key field.
+     */
+    private List<BusinessEventBinding> checkEvents() {
+        List<BusinessEventBinding> bindings = new ArrayList<>();
+        if (fo == null) {
+            return bindings; // E101 already says the map has no F&O entity, hence no key to fill
+        }
+        List<String> keyFields = paths(fo.key());
+        for (Ast.EventDecl e : eventDecls) {
+            int errorsBefore = errors;
+            Map<String, Ast.EventKey> byKey = new LinkedHashMap<>();
+            Map<String, Ast.EventKey> byEventField = new HashMap<>();
+            boolean misspelt = false;
+            for (Ast.EventKey k : e.keys()) {
+                String key = k.keyField().dotted();
+                if (!keyFields.contains(key)) {
+                    misspelt = true;
+                    error(DiagnosticCode.EVENT_FIELD_NOT_A_KEY, k.keyField().span(), "`" + key + "` is not a key field of "
+                            + fo.entitySet().text() + ", so event `" + e.id().text() + "` cannot fill it")
+                            .hint(orList(Suggest.hint(key, keyFields), "the map's F&O key is " + String.join(", ", keyFields)));
+                    continue;
+                }
+                Ast.EventKey first = byKey.putIfAbsent(key, k);
+                if (first != null) {
+                    error(DiagnosticCode.EVENT_KEY_NOT_FILLED, k.span(), "key field `" + key + "` is filled twice by event `"
+                            + e.id().text() + "`").hint("the first is at " + first.span().location() + "; keep one");
+                    continue;
+                }
+                Ast.EventKey sameField = byEventField.putIfAbsent(k.eventField().text(), k);
+                if (sameField != null) {
+                    error(DiagnosticCode.EVENT_KEY_NOT_FILLED, k.eventField().span(), "event field `" + k.eventField().text()
+                            + "` already fills `" + sameField.keyField().dotted() + "`; one event field fills one key field")
+                            .hint("name the event field that carries `" + key + "`");
+                }
+            }
+            // A field that is not a key is most likely a misspelt key field: saying it is also missing would repeat that.
+            for (String key : misspelt ? List.<String>of() : keyFields) {
+                if (!byKey.containsKey(key)) {
+                    boolean company = companyDecl != null && companyDecl.fo().dotted().equals(key);
+                    error(DiagnosticCode.EVENT_KEY_NOT_FILLED, e.id().span(), "event `" + e.id().text() + "` does not fill key field `"
+                            + key + "` of " + fo.entitySet().text() + ", so the record it announces cannot be read")
+                            .hint(company ? "add `" + key + " = BusinessEventLegalEntity`: the event's legal entity"
+                                    : "add `" + key + " = EventField`, naming the contract field that carries it");
+                }
+            }
+            if (errors == errorsBefore) {
+                Map<String, String> fields = new LinkedHashMap<>();
+                byKey.forEach((key, k) -> fields.put(key, k.eventField().text()));
+                bindings.add(new BusinessEventBinding(e.id().text(), fields, e.span()));
+            }
+        }
+        return bindings;
     }
 
     // ---- fields ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import io.dualsync.mapping.syntax.Parser;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -32,6 +33,7 @@ public final class MapCompiler {
         List<Diagnostic> diagnostics = new ArrayList<>();
         List<CompiledMap> maps = new ArrayList<>();
         Map<String, Ast.MapDecl> names = new HashMap<>();
+        Map<String, BoundEvent> events = new HashMap<>();
         for (SourceFile file : files) {
             Ast.MapFile parsed = Parser.parse(file, diagnostics);
             for (Ast.MapDecl decl : parsed.maps()) {
@@ -44,6 +46,7 @@ public final class MapCompiler {
                 if (decl.name().text().isEmpty()) {
                     continue; // already reported: a map without a name
                 }
+                checkEventsUnique(decl, events, diagnostics);
                 CompiledMap compiled = new MapChecker(decl, schemas, diagnostics).check();
                 if (compiled != null) {
                     maps.add(compiled);
@@ -55,6 +58,27 @@ public final class MapCompiler {
         diagnostics.sort(Diagnostic.BY_POSITION);
         boolean ok = diagnostics.stream().noneMatch(Diagnostic::isError);
         return new Result(ok ? List.copyOf(maps) : List.of(), List.copyOf(diagnostics));
+    }
+
+    /**
+     * An F&O business event id binds to one map: ingest looks an incoming event up by its id (F&O's
+     * ids are matched ignoring case), so a second binding, in the same map or another, is an error.
+     */
+    private static void checkEventsUnique(Ast.MapDecl decl, Map<String, BoundEvent> seen, List<Diagnostic> diagnostics) {
+        for (Ast.Item item : decl.items()) {
+            if (item instanceof Ast.EventDecl e) {
+                BoundEvent first = seen.putIfAbsent(e.id().text().toLowerCase(Locale.ROOT), new BoundEvent(decl.name().text(), e));
+                if (first != null) {
+                    diagnostics.add(Diagnostic.error(DiagnosticCode.DUPLICATE_EVENT, e.id().span(),
+                            "business event `" + e.id().text() + "` is already bound, in map `" + first.map() + "`")
+                            .withHint("the first is at " + first.event().id().span().location()
+                                    + "; an event announces one entity and fills its key once: keep one"));
+                }
+            }
+        }
+    }
+
+    private record BoundEvent(String map, Ast.EventDecl event) {
     }
 
     /** Compiles one text; convenient for tests and tools. */

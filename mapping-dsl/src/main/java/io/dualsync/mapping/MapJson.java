@@ -61,6 +61,13 @@ public final class MapJson {
         filters.put("fo", m.filter(Direction.FO_TO_DATAVERSE));
         filters.put("dataverse", m.filter(Direction.DATAVERSE_TO_FO));
         o.set("conflict", policy(m.conflict()));
+        ArrayNode events = o.putArray("events");
+        for (BusinessEventBinding e : m.events()) {
+            ObjectNode event = events.addObject();
+            event.put("id", e.id());
+            ObjectNode key = event.putObject("key");
+            e.keyFields().forEach(key::put);
+        }
         ArrayNode fields = o.putArray("fields");
         for (FieldMapping f : m.fields()) {
             fields.add(field(f));

@@ -88,6 +88,18 @@ public final class Ast {
     public record ConflictDecl(Policy policy, Span span) implements Item {
     }
 
+    /**
+     * {@code event CustomerChangedBusinessEvent key dataAreaId = BusinessEventLegalEntity, CustomerAccount = CustomerAccount}:
+     * an F&O business event that announces changes to the map's F&O entity, and which of its fields
+     * (contract or envelope) fills each key field of the entity.
+     */
+    public record EventDecl(Ident id, List<EventKey> keys, Span span) implements Item {
+    }
+
+    /** {@code CustomerAccount = CustomerAccount}: an F&O key field and the event field that fills it. */
+    public record EventKey(Path keyField, Ident eventField, Span span) {
+    }
+
     /** A conflict policy as written; {@code tieBreak} only for {@code merge}. */
     public record Policy(Ident name, Ident tieBreak, Span span) {
     }

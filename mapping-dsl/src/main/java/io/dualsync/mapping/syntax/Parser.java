@@ -110,6 +110,9 @@ public final class Parser {
         if (t.isWord("filter") && !isArrow(after)) {
             return filter();
         }
+        if (t.isWord("event") && after.is(TokenKind.IDENT)) {
+            return event();
+        }
         if (t.isWord("conflict") && !isArrow(after)) {
             Token word = in.next();
             Ast.Policy policy = policy();
@@ -135,6 +138,35 @@ public final class Parser {
         Span span = word.span().to(key.get(key.size() - 1).span());
         endOfStatement();
         return new Ast.EntityDecl(side, new Ast.Ident(name.text(), name.span()), List.copyOf(key), span);
+    }
+
+    private Ast.EventDecl event() {
+        Token word = in.next();
+        Token id = in.expect(TokenKind.IDENT, "the business event id");
+        if (!in.atWord("key")) {
+            throw new ParseError(Diagnostic.error(DiagnosticCode.SYNTAX, in.peek().span(),
+                    "expected `key` and the key fields the event fills, found " + in.peek().describe())
+                    .withHint("write `event " + id.text() + " key KeyField = EventField, ...`"));
+        }
+        in.next();
+        List<Ast.EventKey> keys = new ArrayList<>();
+        do {
+            Ast.Path keyField = path();
+            Token eq = in.peek();
+            if (!eq.is(TokenKind.EQUALS)) {
+                ParseError e = in.error("expected `=` between the F&O key field and the event field that fills it, found "
+                        + eq.describe());
+                throw isArrow(eq) || eq.is(TokenKind.EQ_EQ) ? new ParseError(e.diagnostic()
+                        .withHint("an event fills key fields, it does not flow: `" + keyField.dotted() + " = EventField`")) : e;
+            }
+            in.next();
+            Token field = in.expect(TokenKind.IDENT,
+                    "a field of the event (a contract field, or an envelope field such as BusinessEventLegalEntity)");
+            keys.add(new Ast.EventKey(keyField, new Ast.Ident(field.text(), field.span()), keyField.span().to(field.span())));
+        } while (in.accept(TokenKind.COMMA));
+        Span span = word.span().to(keys.get(keys.size() - 1).span());
+        endOfStatement();
+        return new Ast.EventDecl(new Ast.Ident(id.text(), id.span()), List.copyOf(keys), span);
     }
 
     private Ast.CompanyDecl company() {

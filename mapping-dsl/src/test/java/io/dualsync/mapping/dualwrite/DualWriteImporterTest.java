@@ -218,6 +218,8 @@ class DualWriteImporterTest {
         ObjectNode o = MapJson.map(m);
         o.remove("file");
         o.remove("line");
+        // Dual-write has no business events: the hand-written map's event line has nothing to be imported from.
+        o.remove("events");
         return o;
     }
 

@@ -25,6 +25,7 @@ class FormatterTest {
             company dataAreaId<->msdyn_company.cdm_companycode
               filter fo (PartyType=="Organization")&&!(CreditLimit>1000)
               filter dataverse customertypecode eq 3 and not contains(name,'x')
+                event   CustomerChangedBusinessEvent key dataAreaId=BusinessEventLegalEntity ,CustomerAccount = CustomerAccount
 
 
 
@@ -41,6 +42,7 @@ class FormatterTest {
               fo VendorsV2 key dataAreaId, VendorAccountNumber
               dataverse msdyn_vendors key msdyn_vendoraccountnumber
               VendorAccountNumber -> msdyn_vendoraccountnumber
+                event VendorChangedBusinessEvent key dataAreaId =dataAreaId,VendorAccountNumber= VendorAccountNumber
             """;
 
     private static String fmt(String text) {
@@ -67,6 +69,7 @@ class FormatterTest {
                   company   dataAreaId <-> msdyn_company.cdm_companycode
                   filter fo (PartyType == "Organization") && !(CreditLimit > 1000)
                   filter dataverse customertypecode eq 3 and not contains(name, 'x')
+                  event CustomerChangedBusinessEvent key dataAreaId = BusinessEventLegalEntity, CustomerAccount = CustomerAccount
 
                   # a comment about the fields
                   CustomerAccount  <-> accountnumber
@@ -82,6 +85,7 @@ class FormatterTest {
                   fo        VendorsV2 key dataAreaId, VendorAccountNumber
                   dataverse msdyn_vendors key msdyn_vendoraccountnumber
                   VendorAccountNumber -> msdyn_vendoraccountnumber
+                  event VendorChangedBusinessEvent key dataAreaId = dataAreaId, VendorAccountNumber = VendorAccountNumber
                 """);
     }
 
@@ -94,6 +98,8 @@ class FormatterTest {
     @Test
     void format_keepsMeaning() {
         assertThat(json(fmt(MESSY))).isEqualTo(json(MESSY));
+        // The comparison covers the event lines only if they reach the JSON.
+        assertThat(json(MESSY)).contains("\"id\" : \"CustomerChangedBusinessEvent\"", "\"VendorAccountNumber\" : \"VendorAccountNumber\"");
     }
 
     @Test
