@@ -247,7 +247,7 @@ final class FoEventParser {
         BusinessEventBinding binding = bindings.get(businessEventId);
         if (binding == null) {
             throw IngestException.unprocessable("business event '" + businessEventId + "' is not bound to an entity: bound events are "
-                    + bindings.keySet() + "; bind it (event -> entity set and key fields) in the configuration or deactivate it for this endpoint");
+                    + bindings.keySet() + "; bind it with an `event` line in the map of its entity (docs/mapping-language.md, Business events) or deactivate it for this endpoint");
         }
         String eventId = Jsons.text(root, "EventId");
         if (eventId == null || eventId.isBlank()) {
