@@ -63,8 +63,8 @@ final class EngineProcess {
             ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                     .filter(a -> a.startsWith("--add-") || a.startsWith("-Dchronicle."))
                     .forEach(cmd::add);
-            // several JVMs share two cores: keep this one small
-            cmd.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC"));
+            // several JVMs share two cores: keep this one small; C1 only starts it in about half the time
+            cmd.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
                     "run", "--config", config.toString()));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
