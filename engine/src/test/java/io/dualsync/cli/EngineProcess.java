@@ -73,25 +73,25 @@ final class EngineProcess {
             processes.add(p);
             int port = awaitPort(p, log);
             EngineProcess engine = new EngineProcess(p, log, port);
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-                assertThat(p.isAlive()).as("the engine exited (%s); its log:%n%s", exitText(p), engine.tail(40)).isTrue();
-                assertThat(engine.get("/health/ready").statusCode()).isEqualTo(200);
-            });
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .failFast("the engine exited", () -> !p.isAlive())
+                    .untilAsserted(() -> assertThat(engine.get("/health/ready").statusCode()).isEqualTo(200));
             return engine;
         }
 
         private static int awaitPort(Process p, Path log) {
             int[] port = {-1};
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-                Matcher m = LISTENING.matcher(Files.readString(log, StandardCharsets.UTF_8));
-                if (m.find()) {
-                    port[0] = Integer.parseInt(m.group(1));
-                    return;
-                }
-                assertThat(p.isAlive()).as("the engine exited before it listened (%s); its log:%n%s", exitText(p),
-                        tail(log, 40)).isTrue();
-                assertThat(m.find()).as("`dualsync: listening on port N` in %s", log).isTrue();
-            });
+            try {
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
+                        .failFast("the engine exited before it listened", () -> !p.isAlive())
+                        .untilAsserted(() -> {
+                            Matcher m = LISTENING.matcher(Files.readString(log, StandardCharsets.UTF_8));
+                            assertThat(m.find()).as("`dualsync: listening on port N` in %s", log).isTrue();
+                            port[0] = Integer.parseInt(m.group(1));
+                        });
+            } catch (RuntimeException | AssertionError e) {
+                throw new AssertionError(e.getMessage() + " (" + exitText(p) + "); its log:\n" + tail(log, 40), e);
+            }
             return port[0];
         }
 
