@@ -99,6 +99,53 @@ public final class Emulated implements AutoCloseable {
         return byMethod.getJsonObject(method, new JsonObject()).getLong(Integer.toString(status), 0L);
     }
 
+    /** Inserts rows straight into a table, all or nothing, without events or webhooks ({@code POST /_emulator/rows/{entitySet}}). */
+    public void insertRows(String baseUrl, String entitySet, io.vertx.core.json.JsonArray rows) {
+        try {
+            HttpRequest r = HttpRequest.newBuilder(URI.create(baseUrl + "/_emulator/rows/" + entitySet))
+                    .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(rows.encode())).build();
+            HttpResponse<String> answer = control.send(r, HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() >= 300) {
+                throw new IllegalStateException("POST rows/" + entitySet + " -> " + answer.statusCode() + " " + answer.body());
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts an emulator's request log afresh, keeping at most {@code capacity} entries ({@code POST /_emulator/requests}). */
+    public void recordRequests(String baseUrl, int capacity) {
+        control(baseUrl, "POST", "requests", new JsonObject().put("capacity", capacity));
+    }
+
+    /**
+     * Every entry of an emulator's request log, oldest first, read in pages ({@code GET /_emulator/requests}).
+     *
+     * @throws IllegalStateException when the log dropped entries (its capacity was too small) or is not recording
+     */
+    public java.util.List<JsonObject> requests(String baseUrl) {
+        java.util.List<JsonObject> out = new java.util.ArrayList<>();
+        long after = 0;
+        while (true) {
+            JsonObject page = control(baseUrl, "GET", "requests?after=" + after + "&limit=5000", null);
+            if (!page.getBoolean("recording", false) || page.getLong("dropped", 0L) > 0) {
+                throw new IllegalStateException("the request log of " + baseUrl + " is not complete: " + page.copy().put("entries", "..."));
+            }
+            io.vertx.core.json.JsonArray entries = page.getJsonArray("entries");
+            if (entries.isEmpty()) {
+                return out;
+            }
+            for (Object o : entries) {
+                out.add((JsonObject) o);
+            }
+            after = out.get(out.size() - 1).getLong("seq");
+        }
+    }
+
     public void resetCounters(String baseUrl) {
         control(baseUrl, "DELETE", "counters", null);
     }
