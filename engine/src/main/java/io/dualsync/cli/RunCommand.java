@@ -39,17 +39,20 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             return Main.INVALID_INPUT;
         }
         spec.commandLine().getOut().println("dualsync: listening on port " + engine.port());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                engine.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
-            } catch (Exception ignored) {
-                // exiting anyway
-            } finally {
-                stopped.countDown();
-            }
-        }, "dualsync-shutdown"));
-        stopped.await();
+        // SIGTERM and Ctrl-C are handled here rather than in a shutdown hook: after a hook the JVM exits
+        // with 128+signal whatever the command returns, and a clean stop should exit 0
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        Signals.onTermination(stopRequested::countDown);
+        stopRequested.await();
+        spec.commandLine().getOut().println("dualsync: stopping (intake closed, draining in-flight writes)");
+        spec.commandLine().getOut().flush();
+        try {
+            engine.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            spec.commandLine().getErr().println("dualsync: did not stop cleanly: " + e);
+            return Main.INVALID_INPUT;
+        }
+        spec.commandLine().getOut().println("dualsync: stopped");
         return Main.OK;
     }
 }

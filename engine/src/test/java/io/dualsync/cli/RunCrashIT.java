@@ -92,7 +92,7 @@ class RunCrashIT {
                 "webhooks.fo.auth.name: " + KEY_HEADER,
                 "webhooks.fo.auth.value: " + KEY);
         EngineProcess first = engines.start(config, tmp.resolve("run-1.log"));
-        emulated.recordRequests(emulated.dataverseUrl(), 100_000);
+        emulated.startRequestLog(emulated.dataverseUrl(), 100_000);
 
         // the customers exist in F&O only: their Created events make the accounts
         Sender sender = new Sender();

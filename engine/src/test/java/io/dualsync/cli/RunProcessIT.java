@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -221,7 +220,7 @@ class RunProcessIT {
         }
         emulated.insertRows(emulated.foUrl(), "CustomersV3", rows);
         EngineProcess first = engines.start(config, tmp.resolve("run-1.log"));
-        emulated.recordRequests(emulated.dataverseUrl(), 10_000);
+        emulated.startRequestLog(emulated.dataverseUrl(), 10_000);
 
         String applied = FoDataEvents.customer("OnExternalCreated", customers.get(0), PERSON, Instant.now()).encode();
         assertAccepted(first.post("/webhooks/fo", applied, FO_HEADER, FO_KEY));
@@ -299,9 +298,6 @@ class RunProcessIT {
     }
 
     @Test
-    @Disabled("RunCommand exits 143 on SIGTERM (the JVM's status for the signal: its shutdown hook stops the engine,"
-            + " but the `return Main.OK` after it never becomes the exit status) and prints nothing when stopped;"
-            + " enable once `run` handles SIGTERM itself")
     void sigterm_exitsWithStatus0_andSaysItStopped() throws Exception {
         EngineProcess engine = engines.start(config(), tmp.resolve("run.log"));
         engine.terminate();

@@ -117,11 +117,6 @@ public final class Emulated implements AutoCloseable {
         }
     }
 
-    /** Starts an emulator's request log afresh, keeping at most {@code capacity} entries ({@code POST /_emulator/requests}). */
-    public void recordRequests(String baseUrl, int capacity) {
-        control(baseUrl, "POST", "requests", new JsonObject().put("capacity", capacity));
-    }
-
     /**
      * Every entry of an emulator's request log, oldest first, read in pages ({@code GET /_emulator/requests}).
      *
