@@ -212,7 +212,7 @@ public final class Engine {
             }
         }
         ingest = new IngestRoutes(journal, EntityCatalog.of(compiled.schemas()), ingestOptions,
-                IngestListener.micrometer(metrics.registry()), Clock.systemUTC());
+                IngestListener.metrics(metrics), Clock.systemUTC());
         readiness.require("journal is not open", journal::isOpen);
     }
 

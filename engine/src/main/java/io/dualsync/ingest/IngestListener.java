@@ -1,7 +1,7 @@
 package io.dualsync.ingest;
 
+import io.dualsync.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.EnumMap;
 import java.util.Locale;
@@ -59,19 +59,13 @@ public interface IngestListener {
     IngestListener NONE = (source, result, events) -> {
     };
 
-    /**
-     * Counts into {@code dualsync.ingest.events} (tags {@code source}, {@code result}), every
-     * combination registered up front so a scrape shows zeros.
-     */
-    static IngestListener micrometer(MeterRegistry registry) {
+    /** Counts into {@link Metrics#INGEST_EVENTS} (tags {@code source}, {@code result}). */
+    static IngestListener metrics(Metrics metrics) {
         Map<Source, Map<Result, Counter>> counters = new EnumMap<>(Source.class);
         for (Source s : Source.values()) {
             Map<Result, Counter> byResult = new EnumMap<>(Result.class);
             for (Result r : Result.values()) {
-                byResult.put(r, Counter.builder("dualsync.ingest.events")
-                        .description("Change events received by ingest route and outcome (accepted: events journaled; other results: requests refused)")
-                        .tag("source", s.tag()).tag("result", r.tag())
-                        .register(registry));
+                byResult.put(r, metrics.ingestEvents(Metrics.IngestSource.valueOf(s.name()), Metrics.IngestResult.valueOf(r.name())));
             }
             counters.put(s, byResult);
         }

@@ -61,11 +61,15 @@ public final class Metrics {
     static final Duration LATENCY_MIN = Duration.ofMillis(1);
     static final Duration LATENCY_MAX = Duration.ofMinutes(10);
 
-    /** Where an ingested event came from: the endpoint that received it. */
-    public enum IngestSource { FO, DATAVERSE, ENVELOPE }
+    /** Where an ingested event came from: the endpoint that received it (/webhooks/fo, /webhooks/dataverse, /events). */
+    public enum IngestSource { FO, DATAVERSE, EVENTS }
 
-    /** What ingest did: journaled and acknowledged (202), refused with a 4xx, or answered 503. */
-    public enum IngestResult { ACCEPTED, REJECTED, UNAVAILABLE }
+    /**
+     * What ingest answered: accepted (journaled, 202; counts events), or, counting requests, unauthorized
+     * (401), too_large (413), malformed (400), rejected (422: unknown entity, missing key, unbound event),
+     * unavailable (503: journal full or failing), stopped (503: shutting down).
+     */
+    public enum IngestResult { ACCEPTED, UNAUTHORIZED, TOO_LARGE, MALFORMED, REJECTED, UNAVAILABLE, STOPPED }
 
     /** What became of an event for its target. */
     public enum ApplyResult { APPLIED, SKIPPED, ECHO, DUPLICATE, STALE, DEAD_LETTERED, CONFLICT }
@@ -99,7 +103,7 @@ public final class Metrics {
             for (IngestResult result : IngestResult.values()) {
                 byResult.put(result, Counter.builder(INGEST_EVENTS)
                         .description("Change events received, by endpoint and by what ingest answered "
-                                + "(accepted = journaled and acknowledged)")
+                                + "(accepted: events journaled and acknowledged; other results: requests refused)")
                         .tag(SOURCE, tag(source)).tag(RESULT, tag(result)).register(registry));
             }
             ingest.put(source, byResult);

@@ -9,7 +9,7 @@ import io.dualsync.journal.JournalReader;
 import io.dualsync.mapping.Side;
 import io.dualsync.model.ChangeEvent;
 import io.dualsync.model.Operation;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.dualsync.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -55,7 +55,7 @@ class IngestRoutesIT {
     private IngestRoutes routes;
     private HttpServer server;
     private WebClient client;
-    private SimpleMeterRegistry meters;
+    private Metrics meters;
 
     @BeforeEach
     void start() throws Exception {
@@ -66,7 +66,7 @@ class IngestRoutesIT {
         vertx = Vertx.vertx();
         journal = ChronicleJournal.open(dir.resolve("journal"), Durability.PROCESS, journalOptions);
         reader = journal.reader("ingest-test");
-        meters = new SimpleMeterRegistry();
+        meters = new Metrics();
         IngestOptions options = new IngestOptions()
                 .bodyLimitBytes(BODY_LIMIT)
                 .retryAfterSeconds(7)
@@ -75,7 +75,7 @@ class IngestRoutesIT {
                 .eventsAuth(InboundAuth.httpHeader("X-Events-Key", EVENTS_TOKEN))
                 .businessEvent("CustomerChangedBusinessEvent",
                         new BusinessEventBinding("CustomersV3", Map.of("dataAreaId", "dataAreaId", "CustomerAccount", "CustomerAccount")));
-        routes = new IngestRoutes(journal, Fixtures.catalog(), options, IngestListener.micrometer(meters), Clock.fixed(NOW, ZoneOffset.UTC));
+        routes = new IngestRoutes(journal, Fixtures.catalog(), options, IngestListener.metrics(meters), Clock.fixed(NOW, ZoneOffset.UTC));
         Router router = Router.router(vertx);
         routes.mount(router);
         server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
@@ -281,7 +281,7 @@ class IngestRoutesIT {
     }
 
     private double counted(String source, String result) {
-        return meters.get("dualsync.ingest.events").tag("source", source).tag("result", result).counter().count();
+        return meters.registry().get(Metrics.INGEST_EVENTS).tag("source", source).tag("result", result).counter().count();
     }
 
     private static <T> T await(Future<T> f) throws Exception {

@@ -81,7 +81,7 @@ class MetricsTest {
         assertThat(text).contains(
                 "# HELP dualsync_ingest_events_total Change events received",
                 "dualsync_ingest_events_total{result=\"accepted\",source=\"dataverse\"} 2.0",
-                "dualsync_ingest_events_total{result=\"unavailable\",source=\"envelope\"} 0.0",
+                "dualsync_ingest_events_total{result=\"too_large\",source=\"events\"} 0.0",
                 "dualsync_apply_events_total{result=\"applied\",target=\"fo\"} 0.0",
                 "# TYPE dualsync_sync_latency_seconds histogram",
                 "dualsync_sync_latency_seconds_count{target=\"fo\"} 1",
