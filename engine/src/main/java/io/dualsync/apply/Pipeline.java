@@ -480,7 +480,7 @@ public final class Pipeline {
         if (!decision.process()) {
             countSkip(source, target, decision);
             if (decision.kind() == DedupDecision.Kind.ECHO) {
-                states.put((state == null ? SyncState.empty(map.name(), key) : state).seen(incoming)
+                states.put((state == null ? SyncState.empty(map.name(), key) : state).seenInSync(incoming)
                         .identified(source, e.recordId(), e.key()));
             }
             return Future.succeededFuture();
@@ -508,9 +508,25 @@ public final class Pipeline {
                         : Future.succeededFuture());
     }
 
+    /**
+     * The record without its key and company fields: they name the pair, so they cannot have changed;
+     * compared as values they differ only in ways the systems ignore (company "usmf" written, "USMF" read).
+     */
+    private static MappedRecord withoutKey(CompiledMap map, MappedRecord r) {
+        List<String> key = r.side() == Side.FO ? map.foKey() : map.dataverseKey();
+        FieldMapping company = map.company();
+        String companyPath = company == null ? null : r.side() == Side.FO ? company.foField() : company.dataverseField();
+        Map<String, Object> values = new LinkedHashMap<>(r.values());
+        values.keySet().removeAll(key);
+        if (companyPath != null) {
+            values.remove(companyPath);
+        }
+        return new MappedRecord(r.side(), r.version(), r.modifiedAt(), values, r.etag());
+    }
+
     private Future<Void> skipNoOp(Work w, String key, MappedRecord incoming, SyncState state) {
         ChangeEvent e = w.event();
-        states.put(state.seen(incoming).identified(w.direction().source(), e.recordId(), e.key()));
+        states.put(state.seenInSync(incoming).identified(w.direction().source(), e.recordId(), e.key()));
         metrics.applyEvents(w.direction().target(), Metrics.ApplyResult.SKIPPED).increment();
         return Future.succeededFuture();
     }
@@ -537,10 +553,11 @@ public final class Pipeline {
                     // as read, the target has empty columns (F&O: "" for an unset InvoiceAccount): like the
                     // incoming side's, they are unknown, not changes, and a resolution written back from
                     // them must not look related records up by an empty key
-                    Map<String, Object> currentValues = withoutNulls(current.values());
+                    Map<String, Object> currentValues = withClears(map, target, current.values(), withoutNulls(current.values()),
+                            state);
                     MappedRecord other = MappedRecord.of(map, target, currentValues, current.version(), current.modifiedAt(),
                             current.etag());
-                    Detection detection = detector.detect(incoming, state, other);
+                    Detection detection = detector.detect(withoutKey(map, incoming), state, withoutKey(map, other));
                     if (detection.conflict()) {
                         return resolveConflict(w, key, targetKey, values, currentValues, incoming, other, state, detection);
                     }

@@ -61,6 +61,16 @@ public record SyncState(String map, String key, SideState fo, SideState datavers
         return with(seen.side(), side(seen.side()).seen(seen.version(), seen.modifiedAt(), seen.etag()));
     }
 
+    /**
+     * The state after an event of {@code seen.side()} that needed no write because the other side already
+     * holds its values (our own write coming back, a no-op): as {@link #seen}, and its mapped values
+     * become that side's base, so fields the last write did not carry (a system's initial values) are
+     * not later taken for changes.
+     */
+    public SyncState seenInSync(MappedRecord seen) {
+        return with(seen.side(), side(seen.side()).seen(seen.version(), seen.modifiedAt(), seen.etag()).withBase(seen.values()));
+    }
+
     /** The state with {@code side}'s ETag and version as a write or read answered them. */
     public SyncState withEtag(Side side, String etag, long version) {
         return with(side, side(side).seen(version, null, etag));
