@@ -47,11 +47,13 @@ import java.util.stream.Stream;
  * the two sides over every field the maps map ({@link DemoComparison}).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run both emulators and the engine, drive creates, updates, deletes and concurrent edits of",
-            "customers and vendors on both sides, show progress once a second, then check that both sides are equal.", "",
-            "Compares every record each map syncs (customers: CustomersV3 and accounts; vendors: VendorsV2 and",
-            "msdyn_vendors), paired by the map's keys, on every mapped field as the map relates them (value maps,",
-            "lookups, defaults), and prints the first differences with key, field and both values."},
+        description = {"Run both emulators and the engine, drive creates, updates, deletes and",
+            "concurrent edits of customers and vendors on both sides, show progress once",
+            "a second, then check that both sides are equal.", "",
+            "Compares every record each map syncs (customers: CustomersV3 and accounts;",
+            "vendors: VendorsV2 and msdyn_vendors), paired by the map's keys, on every",
+            "mapped field as the map relates them (value maps, lookups, defaults), and",
+            "prints the first differences with key, field and both values."},
         footer = {"", "Exit codes: 0 both sides equal, 1 they differ or the demo could not start, 2 usage error."})
 final class DemoCommand implements Callable<Integer> {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
@@ -63,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "TIME", description = "How long to drive changes: 60s, 2m (default ${DEFAULT-VALUE}).")
     String duration = "60s";
 
-    @Option(names = "--rate", paramLabel = "N", description = "Changes per second over both sides (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", paramLabel = "N", description = "Changes per second over both sides, at most: fewer while the engine catches up (default ${DEFAULT-VALUE}).")
     int rate = 20;
 
     @Option(names = "--engine-port", paramLabel = "N", description = "Engine port: ingest, /metrics, admin (default ${DEFAULT-VALUE}; 0 any free).")
@@ -150,7 +152,12 @@ final class DemoCommand implements Callable<Integer> {
             String engineUrl = "http://127.0.0.1:" + engine.port();
             CatchUp catchUp = new CatchUp();
             DemoDriver driver = new DemoDriver(emulators.foUrl(), emulators.dataverseUrl(), options.devTenant, catchUp::at);
-            driver.prepare();
+            try {
+                driver.prepare(compiled.maps());
+            } catch (IllegalStateException e) {
+                err.println("dualsync demo: " + e.getMessage());
+                return Main.INVALID_INPUT;
+            }
             JsonArray foSets = new JsonArray();
             for (DemoEntity e : driver.entities()) {
                 driver.control(emulators.dataverseUrl(), "webhooks", new JsonObject().put("url", engineUrl + "/webhooks/dataverse")

@@ -45,7 +45,7 @@ import java.util.stream.Collectors;
  *
  * <p>Pure: rows come from the {@link Rows} given to {@link #compare}, Dataverse rows as the Web API
  * returns them (a lookup as {@code _x_value} with the related row's guid, followed here through the
- * related table's rows). Not thread-safe; one comparison at a time.
+ * related table's rows). Holds no state between calls of {@link #compare}.
  */
 final class DemoComparison {
     /** Every row of an entity set, as that side's API returns them. */

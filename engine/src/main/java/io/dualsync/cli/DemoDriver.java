@@ -1,5 +1,6 @@
 package io.dualsync.cli;
 
+import io.dualsync.mapping.CompiledMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -35,6 +36,12 @@ import java.util.function.LongSupplier;
  * machine makes the engine; when nothing is settled the driver waits rather than pile up changes.
  * Concurrent edits are deliberate: the same fields of one settled record changed on both sides at
  * once, for the map's conflict policy. Only company USMF is changed.
+ *
+ * <p>The driver changes only the records it creates. The seeded ones are compared at the end but left
+ * alone: the seed writes F&O rows without the initial values F&O shows for fields nobody set, so their
+ * data events lack fields an OData read returns, and the engine takes those for changes made in F&O
+ * (a conflict that can drop a Dataverse edit). Never synced, they could not be deleted from Dataverse
+ * either: a Dataverse delete names the row by id only, and the engine finds the F&O key in its sync state.
  */
 final class DemoDriver {
     static final String CLIENT_ID = "dualsync-demo-driver";
@@ -42,22 +49,15 @@ final class DemoDriver {
     private static final long SETTLE_MS = 1_000;
     private static final String API = "/api/data/v9.2/";
 
-    /** A record the driver knows, by its account number in company USMF. */
+    /** A record the driver created, by its account number in company USMF. */
     private static final class Rec {
         final String account;
-        /**
-         * Seeded, so never synced by this engine: a Dataverse delete names the row by id only, and the
-         * engine finds the F&O key through the sync state, which such a record does not have yet.
-         */
-        final boolean seeded;
         volatile String dataverseId;
         volatile long touchedAt;
         volatile boolean busy;
 
-        Rec(String account, boolean seeded, String dataverseId, long touchedAt) {
+        Rec(String account, long touchedAt) {
             this.account = account;
-            this.seeded = seeded;
-            this.dataverseId = dataverseId;
             this.touchedAt = touchedAt;
         }
     }
@@ -112,11 +112,14 @@ final class DemoDriver {
     }
 
     /**
-     * Reads the seeded lookups and the USMF records, adds the vendor groups vendors need when the
-     * emulator has their table but not the rows; blocking, before the first step. Vendors are driven
-     * only when their groups exist: F&O requires a group on every vendor.
+     * Reads the seeded lookups (companies, customer groups, currencies) and adds the vendor groups
+     * vendors need when the emulator has their table but not the rows; blocking, before the first step.
+     * An entity is driven when a map syncs it; vendors only when their groups exist too: F&O requires a
+     * group on every vendor.
+     *
+     * @throws IllegalStateException when no map syncs an entity the driver knows
      */
-    void prepare() {
+    void prepare(List<CompiledMap> maps) {
         String usmf = null;
         for (JsonObject c : control(dvUrl, "cdm_companies")) {
             index("cdm_companies", c.getString("cdm_companycode"), c.getString("cdm_companyid"));
@@ -132,21 +135,23 @@ final class DemoDriver {
         for (JsonObject c : control(dvUrl, "transactioncurrencies")) {
             index("transactioncurrencies", c.getString("isocurrencycode"), c.getString("transactioncurrencyid"));
         }
-        entities.add(DemoEntity.CUSTOMERS);
-        if (usmf != null && vendorGroups(usmf)) {
-            entities.add(DemoEntity.VENDORS);
-        } else {
-            skipped = "vendors are not driven: the Dataverse emulator has no table " + DemoSetup.VENDOR_GROUP_TABLE
-                    + " for VendorGroupId, which F&O requires on every vendor";
-        }
-        for (DemoEntity e : entities) {
-            List<Rec> known = new ArrayList<>();
-            for (JsonObject r : control(dvUrl, e.dataverseSet)) {
-                if (usmf != null && usmf.equals(r.getString("msdyn_company")) && r.getString(e.dataverseKey) != null) {
-                    known.add(new Rec(r.getString(e.dataverseKey), true, r.getString(e.dataverseId), 0));
-                }
+        List<String> notDriven = new ArrayList<>();
+        for (DemoEntity e : List.of(DemoEntity.CUSTOMERS, DemoEntity.VENDORS)) {
+            if (maps.stream().noneMatch(m -> m.foEntity().equals(e.foSet) && m.dataverseTable().equals(e.dataverseSet))) {
+                notDriven.add(e.name + " (no map syncs " + e.foSet + " and " + e.dataverseSet + ")");
+            } else if (e == DemoEntity.VENDORS && (usmf == null || !vendorGroups(usmf))) {
+                notDriven.add(e.name + " (the Dataverse emulator has no table " + DemoSetup.VENDOR_GROUP_TABLE
+                        + " for VendorGroupId, which F&O requires on every vendor)");
+            } else {
+                entities.add(e);
             }
-            records.put(e, known);
+        }
+        if (entities.isEmpty()) {
+            throw new IllegalStateException("nothing to drive: " + String.join(", ", notDriven));
+        }
+        skipped = notDriven.isEmpty() ? null : "not driven: " + String.join(", ", notDriven);
+        for (DemoEntity e : entities) {
+            records.put(e, new ArrayList<>());
             tallies.put(e, new Tally());
         }
         token(foUrl);
@@ -215,7 +220,7 @@ final class DemoDriver {
         } else if (settled == null) {
             waits.incrementAndGet();
         } else if (dice < 35 && known.size() > 10) {
-            delete(entity, onFo || settled.seeded, settled);
+            delete(entity, onFo, settled);
         } else if (dice < 45) {
             concurrentEdit(entity, settled);
         } else {
@@ -241,7 +246,7 @@ final class DemoDriver {
         long number = ++created;
         String account = (entity == DemoEntity.VENDORS ? "DV-" : "DM-") + runId + "-" + number;
         DemoEntity.Change c = entity.create(account, number, ThreadLocalRandom.current(), this::bind);
-        Rec rec = new Rec(account, false, null, System.currentTimeMillis());
+        Rec rec = new Rec(account, System.currentTimeMillis());
         rec.busy = true;
         records.get(entity).add(rec);
         CompletableFuture<HttpResponse<String>> call = onFo
