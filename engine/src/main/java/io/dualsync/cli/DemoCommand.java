@@ -26,13 +26,10 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -41,27 +38,34 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * {@code dualsync demo}: both emulators and the engine in one process, a stream of changes on both
- * sides, live progress from the engine's metrics, and at the end a comparison of the two sides.
+ * {@code dualsync demo}: both emulators and the engine in one process, a stream of changes to customers
+ * and vendors on both sides, live progress from the engine's metrics, and at the end a comparison of
+ * the two sides over every field the maps map ({@link DemoComparison}).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run both emulators and the engine, drive creates, updates and deletes on both sides,",
-            "show progress once a second, then check that both sides are equal.", "",
-            "Compares, for every customer (F&O CustomersV3, PartyType Organization) and account (Dataverse,",
-            "customertypecode 3): account number, name, company, customer group and currency."},
+        description = {"Run both emulators and the engine, drive creates, updates, deletes and",
+            "concurrent edits of customers and vendors on both sides, show progress once",
+            "a second, then check that both sides are equal.", "",
+            "Compares every record each map syncs (customers: CustomersV3 and accounts;",
+            "vendors: VendorsV2 and msdyn_vendors), paired by the map's keys, on every",
+            "mapped field as the map relates them (value maps, lookups, defaults), and",
+            "prints the first differences with key, field and both values."},
         footer = {"", "Exit codes: 0 both sides equal, 1 they differ or the demo could not start, 2 usage error."})
 final class DemoCommand implements Callable<Integer> {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration IDLE_STABLE = Duration.ofSeconds(2);
+    /** Differences printed at most. */
+    private static final int SHOWN = 50;
 
     @Option(names = "--duration", paramLabel = "TIME", description = "How long to drive changes: 60s, 2m (default ${DEFAULT-VALUE}).")
     String duration = "60s";
 
-    @Option(names = "--rate", paramLabel = "N", description = "Changes per second over both sides (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", paramLabel = "N", description = "Changes per second over both sides, at most: fewer while the engine catches up (default ${DEFAULT-VALUE}).")
     int rate = 20;
 
     @Option(names = "--engine-port", paramLabel = "N", description = "Engine port: ingest, /metrics, admin (default ${DEFAULT-VALUE}; 0 any free).")
@@ -96,7 +100,20 @@ final class DemoCommand implements Callable<Integer> {
             return Main.INVALID_INPUT;
         }
 
+        Path work = Files.createTempDirectory("dualsync-demo");
+        Path schemaDir;
+        DemoSetup.Maps compiled;
+        try {
+            schemaDir = DemoSetup.schemaFolder(mapsDir, work.resolve("schemas"));
+            compiled = DemoSetup.compile(mapsDir, schemaDir);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(work);
+            err.println("dualsync demo: " + e.getMessage());
+            return Main.INVALID_INPUT;
+        }
+
         EmulatorOptions options = new EmulatorOptions();
+        options.schemaDir = schemaDir;
         options.foPort = foPort;
         options.dataversePort = dataversePort;
         options.seed = "demo";
@@ -105,10 +122,9 @@ final class DemoCommand implements Callable<Integer> {
         options.clients.add(new EmulatorOptions.Client(options.devTenant, DemoDriver.CLIENT_ID, DemoDriver.SECRET, null));
 
         Vertx vertx = Vertx.vertx();
-        Path work = Files.createTempDirectory("dualsync-demo");
         Emulators emulators = null;
         Engine engine = null;
-        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(3, r -> {
             Thread t = new Thread(r, "dualsync-demo");
             t.setDaemon(true);
             return t;
@@ -127,29 +143,45 @@ final class DemoCommand implements Callable<Integer> {
         try {
             try {
                 emulators = await(Emulators.start(vertx, options));
-                engine = await(new Engine(vertx, EngineConfig.parse(yaml(emulators, mapsDir, work, options.devTenant, enginePort),
+                engine = await(new Engine(vertx, EngineConfig.parse(yaml(emulators, mapsDir, schemaDir, work, options.devTenant, enginePort),
                         "demo.yaml", work, name -> null)).start());
             } catch (Exception e) {
                 err.println("dualsync demo: could not start: " + (e.getMessage() == null ? e : e.getMessage()));
                 return Main.INVALID_INPUT;
             }
             String engineUrl = "http://127.0.0.1:" + engine.port();
-            DemoDriver driver = new DemoDriver(emulators.foUrl(), emulators.dataverseUrl(), options.devTenant);
-            driver.control(emulators.dataverseUrl(), "webhooks", new JsonObject().put("url", engineUrl + "/webhooks/dataverse")
-                    .put("entity", "account").put("messages", new JsonArray().add("Create").add("Update").add("Delete")));
+            CatchUp catchUp = new CatchUp();
+            DemoDriver driver = new DemoDriver(emulators.foUrl(), emulators.dataverseUrl(), options.devTenant, catchUp::at);
+            try {
+                driver.prepare(compiled.maps());
+            } catch (IllegalStateException e) {
+                err.println("dualsync demo: " + e.getMessage());
+                return Main.INVALID_INPUT;
+            }
+            JsonArray foSets = new JsonArray();
+            for (DemoEntity e : driver.entities()) {
+                driver.control(emulators.dataverseUrl(), "webhooks", new JsonObject().put("url", engineUrl + "/webhooks/dataverse")
+                        .put("entity", e.logicalName).put("messages", new JsonArray().add("Create").add("Update").add("Delete")));
+                foSets.add(e.foSet);
+            }
             driver.control(emulators.foUrl(), "events/endpoints", new JsonObject().put("url", engineUrl + "/webhooks/fo")
-                    .put("kind", "data").put("entitySets", new JsonArray().add("CustomersV3")));
-            driver.prepare();
+                    .put("kind", "data").put("entitySets", foSets));
 
             out.println("F&O emulator:       " + emulators.foUrl() + "/data/");
             out.println("Dataverse emulator: " + emulators.dataverseUrl() + "/api/data/v9.2/");
             out.println("Engine:             " + engineUrl + " (maps " + mapsDir + ")");
             out.println("Metrics:            " + engineUrl + "/metrics");
-            out.println("Driving " + rate + " changes/s for " + runFor.toSeconds() + "s (Ctrl-C stops early) ...");
+            if (driver.skipped() != null) {
+                out.println("Note: " + driver.skipped() + ".");
+            }
+            out.println("Driving " + rate + " changes/s to " + driver.entities().stream().map(e -> e.name)
+                    .collect(Collectors.joining(" and ")) + " for " + runFor.toSeconds() + "s (Ctrl-C stops early) ...");
             out.flush();
 
             Progress progress = new Progress(engine, driver);
             long started = System.nanoTime();
+            Engine running = engine;
+            scheduler.scheduleWithFixedDelay(guarded(() -> catchUp.sample(driver, running), err), 0, 200, TimeUnit.MILLISECONDS);
             scheduler.scheduleAtFixedRate(guarded(driver::step, err), 0, Math.max(1, 1_000_000 / rate), TimeUnit.MICROSECONDS);
             scheduler.scheduleAtFixedRate(guarded(() -> {
                 out.println(progress.line(System.nanoTime() - started));
@@ -160,7 +192,8 @@ final class DemoCommand implements Callable<Integer> {
             scheduler.awaitTermination(10, TimeUnit.SECONDS);
             out.println((interrupted ? "Stopped by Ctrl-C" : "Stopped driving") + " after " + seconds(System.nanoTime() - started)
                     + ": " + driver.foChanges.get() + " changes on F&O, " + driver.dataverseChanges.get() + " on Dataverse ("
-                    + driver.concurrentEdits.get() + " concurrent edits of one record on both sides, "
+                    + driver.tallies() + "; " + driver.concurrentEdits.get() + " concurrent edits of one record on both sides, "
+                    + driver.waits.get() + " steps waited for the engine to catch up, "
                     + driver.failures.get() + " driver requests refused"
                     + (driver.lastFailure() == null ? "" : ", last: " + driver.lastFailure()) + ")");
             out.println("Waiting for the engine to be idle (journal lag 0, nothing in flight; at most "
@@ -171,17 +204,24 @@ final class DemoCommand implements Callable<Integer> {
             if (!idle) {
                 out.println("The engine did not become idle within " + IDLE_TIMEOUT.toSeconds() + "s; comparing anyway.");
             }
-            List<String> differences = new ArrayList<>();
-            int pairs = compare(driver, emulators.foUrl(), emulators.dataverseUrl(), differences);
-            if (differences.isEmpty()) {
-                out.println("both sides equal: " + pairs + " records (account number, name, company, customer group, currency)");
+            DemoComparison.Result result;
+            try {
+                result = new DemoComparison(compiled.maps(), compiled.schemas()).compare(driver::foRows, driver::dataverseRows);
+            } catch (RuntimeException e) {
+                err.println("dualsync demo: cannot compare the two sides: " + e.getMessage());
+                return Main.INVALID_INPUT;
+            }
+            if (result.equal()) {
+                out.println("both sides equal: " + result.counts() + ", every mapped field (" + result.fields() + " fields)");
                 out.flush();
                 return Main.OK;
             }
-            out.println("both sides differ: " + differences.size() + " of " + pairs + " records");
-            differences.stream().limit(50).forEach(d -> out.println("  " + d));
-            if (differences.size() > 50) {
-                out.println("  ... and " + (differences.size() - 50) + " more");
+            List<DemoComparison.Difference> differences = result.differences();
+            out.println("both sides differ: " + differences.size() + " difference" + (differences.size() == 1 ? "" : "s")
+                    + " in " + result.counts() + " (" + result.fields() + " mapped fields compared)");
+            differences.stream().limit(SHOWN).forEach(d -> out.println("  " + d));
+            if (differences.size() > SHOWN) {
+                out.println("  ... and " + (differences.size() - SHOWN) + " more");
             }
             out.flush();
             return Main.INVALID_INPUT;
@@ -204,7 +244,7 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static String yaml(Emulators emulators, Path mapsDir, Path work, String tenant, int enginePort) {
+    private static String yaml(Emulators emulators, Path mapsDir, Path schemaDir, Path work, String tenant, int enginePort) {
         String user = UUID.nameUUIDFromBytes(("app-user:" + "dualsync-dev").getBytes(StandardCharsets.UTF_8)).toString();
         return String.join("\n",
                 "fo:",
@@ -224,6 +264,7 @@ final class DemoCommand implements Callable<Integer> {
                 "  dataverseUserId: " + user,
                 "maps:",
                 "  dir: " + mapsDir,
+                schemaDir == null ? "" : "  schemas: " + schemaDir,
                 "journal:",
                 "  dir: " + work.resolve("data"),
                 "server:",
@@ -233,6 +274,35 @@ final class DemoCommand implements Callable<Integer> {
                 "  retry:",
                 "    deadline: 30s",
                 "");
+    }
+
+    /**
+     * When the whole flow was last seen caught up: no change event waiting in the emulators, none
+     * unprocessed in the engine, twice in a row (the pipeline's in-flight count is read from another
+     * thread and may be a little stale). Every change completed before that moment has reached the
+     * other side. Sampled from one scheduler thread; read by the driver's.
+     */
+    private static final class CatchUp {
+        private volatile long at;
+        private long idleSince = -1;
+
+        long at() {
+            return at;
+        }
+
+        void sample(DemoDriver driver, Engine engine) {
+            long t = System.currentTimeMillis();
+            boolean idle = driver.pendingDeliveries() == 0
+                    && gaugeSum(engine.metrics().registry(), Metrics.JOURNAL_LAG_EVENTS) == 0 && inFlight(engine) == 0;
+            if (!idle) {
+                idleSince = -1;
+            } else if (idleSince < 0) {
+                idleSince = t;
+            } else {
+                at = idleSince;
+                idleSince = t;
+            }
+        }
     }
 
     /** The engine is idle when no target has journal lag and nothing is in flight, for {@link #IDLE_STABLE} on end. */
@@ -261,72 +331,6 @@ final class DemoCommand implements Callable<Integer> {
         // the pipeline is single-threaded on its context: a plain read from here may be a little stale,
         // which the stable-for-two-seconds rule covers
         return engine.pipeline().inFlight();
-    }
-
-    /**
-     * Pairs F&O customers (PartyType Organization) with Dataverse accounts (customertypecode 3) by
-     * company and account number; compares name, customer group and currency; a record on one side
-     * only is a difference.
-     */
-    static int compare(DemoDriver driver, String foUrl, String dvUrl, List<String> differences) {
-        Map<String, String> companies = new HashMap<>();
-        for (JsonObject c : driver.rows(dvUrl, "cdm_companies")) {
-            companies.put(c.getString("cdm_companyid"), c.getString("cdm_companycode"));
-        }
-        Map<String, String> groups = new HashMap<>();
-        for (JsonObject g : driver.rows(dvUrl, "msdyn_customergroups")) {
-            groups.put(g.getString("msdyn_customergroupid"), g.getString("msdyn_groupid"));
-        }
-        Map<String, String> currencies = new HashMap<>();
-        for (JsonObject c : driver.rows(dvUrl, "transactioncurrencies")) {
-            currencies.put(c.getString("transactioncurrencyid"), c.getString("isocurrencycode"));
-        }
-        Map<String, List<String>> fo = new TreeMap<>();
-        for (JsonObject c : driver.rows(foUrl, "CustomersV3")) {
-            if ("Organization".equals(c.getString("PartyType"))) {
-                String company = upper(c.getString("dataAreaId"));
-                fo.put(company + "/" + c.getString("CustomerAccount"), List.of(str(c.getValue("OrganizationName")),
-                        str(c.getValue("CustomerGroupId")), str(c.getValue("SalesCurrencyCode"))));
-            }
-        }
-        Map<String, List<String>> dv = new TreeMap<>();
-        for (JsonObject a : driver.rows(dvUrl, "accounts")) {
-            Object type = a.getValue("customertypecode");
-            if (type instanceof Number n && n.intValue() == 3) {
-                String company = upper(companies.get(a.getString("msdyn_company")));
-                dv.put(company + "/" + a.getString("accountnumber"), List.of(str(a.getValue("name")),
-                        str(groups.get(a.getString("msdyn_customergroupid"))),
-                        str(currencies.get(a.getString("transactioncurrencyid")))));
-            }
-        }
-        String[] fields = {"name", "group", "currency"};
-        TreeSet<String> keys = new TreeSet<>(Comparator.naturalOrder());
-        keys.addAll(fo.keySet());
-        keys.addAll(dv.keySet());
-        for (String key : keys) {
-            List<String> f = fo.get(key);
-            List<String> d = dv.get(key);
-            if (f == null) {
-                differences.add(key + ": only in Dataverse");
-            } else if (d == null) {
-                differences.add(key + ": only in F&O");
-            } else {
-                for (int i = 0; i < fields.length; i++) {
-                    if (!Objects.equals(f.get(i), d.get(i))) {
-                        differences.add(key + ": " + fields[i] + " F&O \"" + f.get(i) + "\" vs Dataverse \"" + d.get(i) + "\"");
-                    }
-                }
-            }
-        }
-        return keys.size();
-    }
-
-    private static String upper(String s) {
-        return s == null ? null : s.toUpperCase(Locale.ROOT);
-    }
-
-    private static String str(Object o) {
-        return o == null ? null : o.toString();
     }
 
     /** One progress line a second from the engine's meters: rates are the difference since the last line. */
