@@ -20,36 +20,12 @@ import java.util.stream.Collectors;
  * What {@code dualsync demo} needs before it starts: the entity schemas the emulators, the engine and
  * the final comparison share, and the compiled maps.
  *
- * <p>The schemas are the maps folder's, plus {@code msdyn_vendorgroups} when the folder lacks it:
- * vendors.map looks {@code VendorGroupId} up in that table, F&O requires a vendor group on every vendor,
- * and neither the shipped schemas nor the emulators have the table, so without it no vendor could be
- * synced either way. The schema follows Microsoft's "Vendor groups to msdyn_vendorgroups" map (group id
- * and description, keyed by company and group like msdyn_customergroups).
+ * <p>The schemas are the maps folder's. vendors.map looks {@code VendorGroupId} up in
+ * {@code msdyn_vendorgroups} (F&O requires a vendor group on every vendor): without that table vendors
+ * are not driven, and the demo says so.
  */
 final class DemoSetup {
     static final String VENDOR_GROUP_TABLE = "msdyn_vendorgroups";
-
-    private static final String VENDOR_GROUPS_SCHEMA = """
-            {
-              "system": "dataverse",
-              "entitySet": "msdyn_vendorgroups",
-              "logicalName": "msdyn_vendorgroup",
-              "primaryId": "msdyn_vendorgroupid",
-              "keys": [["msdyn_company", "msdyn_vendorgroup"]],
-              "company": "msdyn_company.cdm_companycode",
-              "fields": {
-                "msdyn_vendorgroupid": {"type": "guid", "readOnly": true},
-                "createdon": {"type": "datetime", "readOnly": true},
-                "modifiedon": {"type": "datetime", "readOnly": true},
-                "versionnumber": {"type": "integer", "readOnly": true},
-                "msdyn_company": {"type": "lookup", "target": "cdm_companies"},
-                "msdyn_vendorgroup": {"type": "string", "maxLength": 20, "mandatory": true},
-                "msdyn_description": {"type": "string", "maxLength": 60},
-                "msdyn_paymentterms": {"type": "lookup", "target": "msdyn_paymentterms"},
-                "statecode": {"type": "choice", "options": {"Active": 0, "Inactive": 1}}
-              }
-            }
-            """;
 
     private DemoSetup() {
     }
@@ -59,7 +35,8 @@ final class DemoSetup {
     }
 
     /**
-     * Copies the schema files under {@code mapsDir} to {@code dir}, adding msdyn_vendorgroups when missing.
+     * Copies the schema files under {@code mapsDir} to {@code dir}, the one folder the emulators, the engine
+     * and the comparison read.
      * Returns null when {@code mapsDir} has no schemas (the emulators then serve their built-in ones).
      */
     static Path schemaFolder(Path mapsDir, Path dir) throws IOException {
@@ -73,10 +50,6 @@ final class DemoSetup {
         Files.createDirectories(dir);
         for (Path p : files) {
             Files.copy(p, dir.resolve(p.getFileName()));
-        }
-        Path vendorGroups = dir.resolve(VENDOR_GROUP_TABLE + SchemaLoader.SUFFIX);
-        if (!Files.exists(vendorGroups)) {
-            Files.writeString(vendorGroups, VENDOR_GROUPS_SCHEMA);
         }
         return dir;
     }

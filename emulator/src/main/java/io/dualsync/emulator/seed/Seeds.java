@@ -17,7 +17,8 @@ import java.util.UUID;
  * Starting data for the two emulators ({@code --seed}). {@code none} loads nothing; {@code demo} loads the
  * same small business into both, already in sync as examples/maps/customers.map maps it: companies (F&O
  * LegalEntities, Dataverse cdm_companies), currencies (Dataverse transactioncurrencies), customer groups
- * (CustomerGroups, msdyn_customergroups) and customers (CustomersV3, accounts). Rows are written directly
+ * (CustomerGroups, msdyn_customergroups), vendor groups (Dataverse msdyn_vendorgroups; F&O's vendor group is
+ * a plain field of VendorsV2) and customers (CustomersV3, accounts). Rows are written directly
  * (no change events, no webhooks). Dataverse ids are derived from the business keys, so every start gives
  * the same guids.
  *
@@ -61,12 +62,14 @@ public final class Seeds {
             for (String set : List.of("LegalEntities", "CustomerGroups", "CustomersV3")) {
                 fo.table(set); // fails early, naming the missing table
             }
-            for (String set : List.of("cdm_companies", "transactioncurrencies", "msdyn_customergroups", "accounts")) {
+            for (String set : List.of("cdm_companies", "transactioncurrencies", "msdyn_customergroups", "msdyn_vendorgroups",
+                    "accounts")) {
                 dv.table(set);
             }
             companies();
             currencies();
             customerGroups();
+            vendorGroups();
             customers();
         }
 
@@ -114,6 +117,17 @@ public final class Seeds {
                     "msdyn_company", companyIds.get(company), "msdyn_groupid", id, "msdyn_description", description,
                     "msdyn_issalestaxincludedinprice", false, "statecode", 0L));
             groupIds.put(company + "/" + id, r.id());
+        }
+
+        /** Vendor groups to msdyn_vendorgroups (dual-write "Vendor groups" map: group id and description per company). */
+        private void vendorGroups() {
+            for (String company : List.of("USMF", "USRT", "DEMF")) {
+                for (String[] g : new String[][] {{"10", "Local vendors"}, {"20", "Foreign vendors"}, {"30", "Service vendors"}}) {
+                    dv.insert("msdyn_vendorgroups", row("msdyn_vendorgroupid", guid("msdyn_vendorgroups", company + "/" + g[0]),
+                            "msdyn_company", companyIds.get(company), "msdyn_vendorgroup", g[0], "msdyn_description", g[1],
+                            "statecode", 0L));
+                }
+            }
         }
 
         private void customers() {

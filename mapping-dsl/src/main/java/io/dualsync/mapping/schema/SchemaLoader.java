@@ -37,6 +37,7 @@ public final class SchemaLoader {
         "CustomersV3", "VendorsV2", "CustomerGroups", "LegalEntities", "CDSContactPersonsV2",
         "accounts", "contacts", "msdyn_vendors", "msdyn_customergroups", "cdm_companies", "transactioncurrencies",
         "msdyn_paymentdays", "msdyn_customerpaymentmethods", "msdyn_paymentschedules", "msdyn_paymentterms",
+        "msdyn_vendorgroups",
     };
 
     private static final ObjectMapper JSON = new ObjectMapper()
