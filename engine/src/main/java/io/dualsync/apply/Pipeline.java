@@ -583,7 +583,7 @@ public final class Pipeline {
         Resolution r = resolver.resolve(map, key, fo, dv, state, detection.reason());
         metrics.conflicts(map.conflict().kind(), outcome(r.record().outcome())).increment();
         metrics.applyEvents(target, Metrics.ApplyResult.CONFLICT).increment();
-        about(LOG.atInfo(), w, key).log("conflict {}", r.record());
+        about(LOG.atInfo(), w, key).log("{}", r.record());
         if (r.held()) {
             manual.hold(r.record(), state);
             return Future.succeededFuture();
