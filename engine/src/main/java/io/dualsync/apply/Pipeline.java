@@ -967,6 +967,30 @@ public final class Pipeline {
 
     // ---- admin adapters
 
+    /**
+     * Runs {@code work} on the pipeline's context (the admin API is served on another event loop, and the
+     * pipeline is not thread-safe); completes on the caller's context.
+     */
+    private <T> Future<T> onPipelineContext(Supplier<Future<T>> work) {
+        if (context == null || Vertx.currentContext() == context) {
+            return work.get();
+        }
+        Promise<T> done = Promise.promise();
+        context.runOnContext(v -> {
+            try {
+                work.get().onComplete(done);
+            } catch (RuntimeException e) {
+                done.fail(e);
+            }
+        });
+        Context caller = Vertx.currentContext();
+        return caller == null ? done.future() : done.future().transform(ar -> {
+            Promise<T> back = Promise.promise();
+            caller.runOnContext(x -> back.handle(ar));
+            return back.future();
+        });
+    }
+
     /** The dead-letter queue for the admin API; a retry re-journals the original event. */
     public DeadLetterAdmin deadLetterAdmin() {
         return new DeadLetterAdmin() {
@@ -984,6 +1008,10 @@ public final class Pipeline {
 
             @Override
             public Future<Boolean> retry(String id) {
+                return onPipelineContext(() -> retryOnContext(id));
+            }
+
+            private Future<Boolean> retryOnContext(String id) {
                 DeadLetterStore.Retry r;
                 try {
                     r = deadLetters.retry(id, states);
@@ -1039,6 +1067,10 @@ public final class Pipeline {
 
             @Override
             public Future<Boolean> resolve(String id, ConflictResolution resolution) {
+                return onPipelineContext(() -> resolveOnContext(id, resolution));
+            }
+
+            private Future<Boolean> resolveOnContext(String id, ConflictResolution resolution) {
                 if (resolution.winner() == null) {
                     return Future.failedFuture(new IllegalArgumentException(
                             "resolving with values is not supported yet: give {\"winner\": \"fo\" | \"dataverse\"}"));

@@ -36,6 +36,7 @@ import io.dualsync.mapping.schema.SchemaSet;
 import io.dualsync.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -78,6 +79,7 @@ public final class Engine {
     private IngestRoutes ingest;
     private Pipeline pipeline;
     private HttpServer server;
+    private String pipelineDeployment;
 
     /** An engine on its own Vert.x instance (closed by {@link #stop}). */
     public Engine(EngineConfig config) {
@@ -153,8 +155,18 @@ public final class Engine {
                     .requestHandler(router).listen();
         }).compose(s -> {
             server = s;
-            return pipeline.start();
-        }).map(v -> this);
+            // the pipeline gets an event loop of its own (a verticle's context): ingest and apply then
+            // use a core each instead of sharing one
+            return vertx.deployVerticle(new VerticleBase() {
+                @Override
+                public Future<?> start() {
+                    return pipeline.start();
+                }
+            });
+        }).map(id -> {
+            pipelineDeployment = id;
+            return this;
+        });
     }
 
     private void openBlocking() {
@@ -252,6 +264,7 @@ public final class Engine {
                 .compose(v -> pipeline == null ? Future.succeededFuture()
                         : pipeline.stop(config.get(ConfigKeys.SHUTDOWN_DRAIN_TIMEOUT)))
                 .compose(v -> server == null ? Future.succeededFuture() : server.close())
+                .compose(v -> pipelineDeployment == null ? Future.succeededFuture() : vertx.undeploy(pipelineDeployment))
                 .compose(v -> vertx.executeBlocking(() -> {
                     closeQuietly(fo);
                     closeQuietly(dataverse);
