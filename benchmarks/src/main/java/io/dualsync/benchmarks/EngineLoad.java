@@ -79,7 +79,8 @@ import java.util.stream.Stream;
  * which are printed beside it. The run fails (exit 1) when the engine refuses an event, when not every
  * accepted event is applied exactly once, or when an event is dead-lettered or stale; figures below
  * a goal do not fail it. A progress line is printed every 2 seconds, and CPU time per event of the
- * emulators', driver's and engine's event loops and of the process for each measured period.
+ * emulators', driver's and engine's event loops and of the process for each measured period. With
+ * {@code --jfr DIR} each measured period is also recorded with JFR ({@link JfrTop} summarises it).
  *
  * <p>Command, from the repository root (figures in docs/benchmarks.md, "Engine: end-to-end load"):
  * <pre>
@@ -107,10 +108,10 @@ public final class EngineLoad {
 
     /** The command line. */
     record Settings(int inFlight, int records, int rawWarmup, int rawSeconds, int warmup, int seconds, int rate,
-                    int rateWarmup, int rateSeconds, int maxUnconsumed, boolean echo, Path maps, int drainSeconds) {
+                    int rateWarmup, int rateSeconds, int maxUnconsumed, boolean echo, Path maps, int drainSeconds, Path jfr) {
         static final String USAGE = "usage: EngineLoad [--in-flight 64] [--records 5000] [--raw-warmup 25] [--raw-seconds 20]"
                 + " [--warmup 20] [--seconds 20] [--rate 1000] [--rate-warmup 10] [--rate-seconds 30]"
-                + " [--max-unconsumed 10000] [--echo on|off] [--maps examples/maps] [--drain-seconds 300]";
+                + " [--max-unconsumed 10000] [--echo on|off] [--maps examples/maps] [--drain-seconds 300] [--jfr DIR]";
 
         static Settings parse(String[] args) {
             Map<String, String> v = new LinkedHashMap<>();
@@ -140,6 +141,7 @@ public final class EngineLoad {
                 throw new IllegalArgumentException("--echo is on or off, not " + echo);
             }
             String maps = v.remove("--maps");
+            String jfr = v.remove("--jfr");
             if (!v.isEmpty()) {
                 throw new IllegalArgumentException("unknown option " + v.keySet().iterator().next());
             }
@@ -148,7 +150,7 @@ public final class EngineLoad {
             }
             return new Settings(inFlight, records, rawWarmup, rawSeconds, warmup, seconds, rate, rateWarmup, rateSeconds,
                     maxUnconsumed, !"off".equals(echo), Paths.get(maps == null ? "examples/maps" : maps).toAbsolutePath().normalize(),
-                    drain);
+                    drain, jfr == null ? null : Paths.get(jfr).toAbsolutePath().normalize());
         }
 
         private static int take(Map<String, String> v, String name, int def, int min, int max) {
@@ -226,7 +228,8 @@ public final class EngineLoad {
     }
 
     /** What the two end-to-end phases measured. */
-    private record Saturation(double eventsPerSecond, double acceptedPerSecond, long unavailable, double engineAppliedPerSecond) {
+    private record Saturation(double eventsPerSecond, double acceptedPerSecond, long unavailable, double engineAppliedPerSecond,
+                              double echoesPerSecond, long echoBacklogGrowth) {
     }
 
     /**
@@ -247,6 +250,8 @@ public final class EngineLoad {
         options.clients.add(new EmulatorOptions.Client(options.devTenant, DRIVER_CLIENT, DRIVER_SECRET, null));
         host = new LoadSupport.Host(options);
         vertx.deployVerticle(host).await(120, TimeUnit.SECONDS);
+        // Named so CPU figures and JFR samples tell the event loops apart (both Vert.x instances have a thread-0).
+        host.thread.setName("emulators-loop");
 
         DataversePatchLoad.Result raw = null;
         if (s.rawSeconds() > 0) {
@@ -280,6 +285,7 @@ public final class EngineLoad {
         web.close();
 
         driverLoop = LoadSupport.loopApartFrom(vertx, host.thread);
+        driverLoop.thread.setName("driver-loop");
         sender = new EventSender(vertx, engine.port(), templates[0], templates[1], "127.0.0.1",
                 "mserp_custcustomerv3entity", KEY_HEADER, FO_KEY, s.records());
         client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setIdleTimeout(120).setIdleTimeoutUnit(TimeUnit.SECONDS));
@@ -366,6 +372,7 @@ public final class EngineLoad {
         Files.writeString(file, yaml);
         EngineConfig config = EngineConfig.load(file, name -> null);
         engineLoop = LoadSupport.loopApartFrom(engineVertx);
+        engineLoop.thread.setName("engine-loop");
         engine = new Engine(engineVertx, config);
         // Started from the engine loop's context: its HTTP server (ingest) and pipeline then run on that
         // one event loop, as `dualsync run` has them on the context its start creates.
@@ -492,15 +499,17 @@ public final class EngineLoad {
         driverLoop.context().runOnContext(v -> sender.saturate());
         Progress progress = new Progress("saturate", startNs);
         long warmEnd = startNs + TimeUnit.SECONDS.toNanos(s.warmup());
-        long end = warmEnd + TimeUnit.SECONDS.toNanos(s.seconds());
         if (!progress.until(warmEnd, () -> sender.failure() != null)) {
             return failed("saturation (warm-up)");
         }
+        jdk.jfr.Recording recording = startRecording();
         Mark m0 = mark();
+        long end = m0.cpu.atNs() + TimeUnit.SECONDS.toNanos(s.seconds());
         if (!progress.until(end, () -> sender.failure() != null)) {
             return failed("saturation");
         }
         Mark m1 = mark();
+        stopRecording(recording, "saturation");
         stopSender();
         if (sender.failure() != null) {
             return failed("saturation");
@@ -508,10 +517,13 @@ public final class EngineLoad {
         double secs = (m1.cpu.atNs() - m0.cpu.atNs()) / 1e9;
         long appliedN = m1.applied - m0.applied;
         Saturation r = new Saturation(appliedN / secs, (m1.accepted - m0.accepted) / secs, m1.unavailable - m0.unavailable,
-                (m1.engineApplied - m0.engineApplied) / secs);
+                (m1.engineApplied - m0.engineApplied) / secs, (m1.echoesDelivered - m0.echoesDelivered) / secs,
+                m1.echoesPending - m0.echoesPending);
         System.out.printf(Locale.US, "%nSaturation, measured %.2f s: %,d events applied = %,.0f events/s end to end"
-                        + " (engine's own applied counter: %,.0f/s); accepted %,.0f/s; 503 answers %,d%n",
-                secs, appliedN, r.eventsPerSecond(), r.engineAppliedPerSecond(), r.acceptedPerSecond(), r.unavailable());
+                        + " (engine's own applied counter: %,.0f/s); accepted %,.0f/s; 503 answers %,d;"
+                        + " echo webhooks delivered %,.0f/s, their backlog in the emulator grew by %,d%n",
+                secs, appliedN, r.eventsPerSecond(), r.engineAppliedPerSecond(), r.acceptedPerSecond(), r.unavailable(),
+                r.echoesPerSecond(), r.echoBacklogGrowth());
         cpuReport(m0, m1, appliedN);
         if (appliedN == 0) {
             System.out.println("FAILED: no event was applied in the measured period");
@@ -532,11 +544,13 @@ public final class EngineLoad {
         if (!progress.until(from, () -> sender.failure() != null)) {
             return failedRate();
         }
+        jdk.jfr.Recording recording = startRecording();
         Mark m0 = mark();
         if (!progress.until(until, () -> sender.failure() != null)) {
             return failedRate();
         }
         Mark m1 = mark();
+        stopRecording(recording, "fixed-rate");
         stopSender();
         if (sender.failure() != null) {
             return failedRate();
@@ -610,13 +624,41 @@ public final class EngineLoad {
         return true;
     }
 
+    /**
+     * With {@code --jfr DIR}: a JFR recording (the JDK's "profile" settings: execution samples every
+     * 10 ms, allocation samples) of one measured period, written to {@code DIR/<name>.jfr}; read it with
+     * {@link JfrTop}. Null without the option.
+     */
+    private jdk.jfr.Recording startRecording() throws Exception {
+        if (s.jfr() == null) {
+            return null;
+        }
+        jdk.jfr.Recording r = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+        r.start();
+        return r;
+    }
+
+    private void stopRecording(jdk.jfr.Recording r, String name) throws Exception {
+        if (r == null) {
+            return;
+        }
+        r.stop();
+        Files.createDirectories(s.jfr());
+        Path file = s.jfr().resolve(name + ".jfr");
+        r.dump(file);
+        r.close();
+        System.out.println("JFR recording of the measured period: " + file);
+    }
+
     /** Counters at one moment. */
-    private record Mark(CpuSnapshot cpu, long applied, long accepted, long unavailable, long engineApplied) {
+    private record Mark(CpuSnapshot cpu, long applied, long accepted, long unavailable, long engineApplied, long echoesDelivered,
+                        long echoesPending) {
     }
 
     private Mark mark() {
         return new Mark(CpuSnapshot.now(host.thread, driverLoop.thread, engineLoop.thread), applied.applied(),
-                sender.accepted.get(), sender.unavailable.get(), (long) engineCount(Metrics.APPLY_EVENTS, "target", "dataverse", "result", "applied"));
+                sender.accepted.get(), sender.unavailable.get(), (long) engineCount(Metrics.APPLY_EVENTS, "target", "dataverse", "result", "applied"),
+                echoesDelivered(), echoPending());
     }
 
     /** Where the CPU went between two marks, per event applied. */
@@ -696,6 +738,12 @@ public final class EngineLoad {
         return (long) (engineCount(Metrics.INGEST_EVENTS, "result", "accepted") - engineCount(Metrics.APPLY_EVENTS));
     }
 
+    /** Echo webhooks the Dataverse emulator has finished sending (answered, or failed for good). */
+    private long echoesDelivered() {
+        JsonObject c = host.emulators.webhooks().counters();
+        return c.getLong("succeeded") + c.getLong("failed");
+    }
+
     private long echoPending() {
         return host.emulators.webhooks().counters().getLong("pending");
     }
@@ -737,8 +785,10 @@ public final class EngineLoad {
                             + " (p50 %.2f ms, p99 %.2f ms; emulator event loop %.0f%% busy)%n",
                     s.inFlight(), raw.requestsPerSecond(), raw.p50Ms(), raw.p99Ms(), 100 * raw.emulatorBusy());
         }
-        System.out.printf(Locale.US, "End-to-end through the engine (saturation, %d in flight, echo webhook %s): %,.0f events/s%n",
-                s.inFlight(), s.echo() ? "on" : "off", sat.eventsPerSecond());
+        System.out.printf(Locale.US, "End-to-end through the engine (saturation, %d in flight, echo webhook %s): %,.0f events/s%s%n",
+                s.inFlight(), s.echo() ? "on" : "off", sat.eventsPerSecond(), !s.echo() ? ""
+                        : String.format(Locale.US, " (echo webhooks delivered %,.0f/s meanwhile; %,d more waiting in the emulator at the end)",
+                        sat.echoesPerSecond(), sat.echoBacklogGrowth()));
         if (raw != null) {
             double ratio = sat.eventsPerSecond() / raw.requestsPerSecond();
             System.out.printf(Locale.US, "Ratio end-to-end / raw: %.3f (goal >= 0.5: %s)%n", ratio, ratio >= 0.5 ? "met" : "NOT met");
