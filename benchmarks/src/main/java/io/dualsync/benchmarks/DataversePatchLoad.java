@@ -61,9 +61,12 @@ import java.util.concurrent.TimeoutException;
  * the exit status is 1. The run is bounded: at most 1,024 in flight, 300 s of warm-up, 600 s
  * measured, 1,000,000 records, and it gives up 60 s after the measured period should have ended.
  *
+ * <p>{@link EngineLoad} runs the same client ({@link #measure}) as its first phase, so the engine's
+ * end-to-end figure is compared with the emulator's capacity measured in the same run.
+ *
  * <p>Command, from the repository root (results are recorded in docs/benchmarks.md):
  * <pre>
- * mvn -B -q install -DskipTests
+ * mvn -B -q -pl benchmarks -am package -DskipTests
  * java -cp benchmarks/target/benchmarks.jar io.dualsync.benchmarks.DataversePatchLoad --in-flight 64 --warmup 30 --seconds 20
  * </pre>
  */

@@ -110,7 +110,7 @@ public final class EngineLoad {
     record Settings(int inFlight, int records, int rawWarmup, int rawSeconds, int warmup, int seconds, int rate,
                     int rateWarmup, int rateSeconds, int maxUnconsumed, boolean echo, Path maps, int drainSeconds, Path jfr) {
         static final String USAGE = "usage: EngineLoad [--in-flight 64] [--records 5000] [--raw-warmup 25] [--raw-seconds 20]"
-                + " [--warmup 20] [--seconds 20] [--rate 1000] [--rate-warmup 10] [--rate-seconds 30]"
+                + " [--warmup 60] [--seconds 20] [--rate 1000] [--rate-warmup 10] [--rate-seconds 30]"
                 + " [--max-unconsumed 10000] [--echo on|off] [--maps examples/maps] [--drain-seconds 300] [--jfr DIR]";
 
         static Settings parse(String[] args) {
@@ -129,7 +129,7 @@ public final class EngineLoad {
             int records = take(v, "--records", 5_000, 1, 1_000_000);
             int rawWarmup = take(v, "--raw-warmup", 25, 0, 300);
             int rawSeconds = take(v, "--raw-seconds", 20, 0, 600);
-            int warmup = take(v, "--warmup", 20, 0, 300);
+            int warmup = take(v, "--warmup", 60, 0, 600);
             int seconds = take(v, "--seconds", 20, 1, 600);
             int rate = take(v, "--rate", 1_000, 1, 100_000);
             int rateWarmup = take(v, "--rate-warmup", 10, 0, 300);
