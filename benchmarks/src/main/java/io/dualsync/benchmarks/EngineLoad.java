@@ -220,6 +220,11 @@ public final class EngineLoad {
     private HttpClientAgent client;
     private AppliedWrites applied;
     private EventSender sender;
+    private WebClient web;
+    /** With --jfr: a recording from the start, so JFR's instrumentation is in place before the JIT compiles the hot paths. */
+    private jdk.jfr.Recording baseRecording;
+    /** Applied events counted when the Dataverse emulator's request counters were reset. */
+    private long appliedAtCountersReset;
 
     private EngineLoad(Vertx vertx, Vertx engineVertx, Path work, Settings s) {
         this.vertx = vertx;
@@ -246,6 +251,15 @@ public final class EngineLoad {
 
     private int run() throws Exception {
         facts();
+        if (s.jfr() != null) {
+            // Starting JFR's "profile" settings instruments I/O classes, which throws away their compiled code:
+            // started mid-run it made the engine ten times slower for a minute. So one recording runs from the start
+            // (kept in memory, never written), and each measured period's own recording adds no new instrumentation.
+            baseRecording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            baseRecording.setToDisk(false);
+            baseRecording.setMaxSize(16L << 20);
+            baseRecording.start();
+        }
         EmulatorOptions options = LoadSupport.unthrottledOptions();
         // the driver changes customers as an application other than the engine's, so its changes are no echoes
         options.clients.add(new EmulatorOptions.Client(options.devTenant, DRIVER_CLIENT, DRIVER_SECRET, null));
@@ -272,7 +286,7 @@ public final class EngineLoad {
         String engineUrl = "http://127.0.0.1:" + engine.port();
         applied = new AppliedWrites(M_NEW_MEMO);
         host.emulators.dataverse().context().addListener(applied);
-        WebClient web = WebClient.create(vertx);
+        web = WebClient.create(vertx);
         if (s.echo()) {
             JsonObject r = control(web, host.emulators.dataverseUrl(), "POST", "webhooks", new JsonObject()
                     .put("url", engineUrl + "/webhooks/dataverse").put("entity", "account")
@@ -283,7 +297,9 @@ public final class EngineLoad {
             System.out.println("Dataverse webhook NOT registered (--echo off): no echoes");
         }
         FoEventTemplate[] templates = captureTemplates(web, engineUrl);
-        web.close();
+        // From here the Dataverse emulator counts only the requests of the measured phases' events and their echoes.
+        control(web, host.emulators.dataverseUrl(), "DELETE", "counters", null);
+        appliedAtCountersReset = applied.applied();
 
         driverLoop = LoadSupport.loopApartFrom(vertx, host.thread);
         driverLoop.thread.setName("driver-loop");
@@ -808,6 +824,23 @@ public final class EngineLoad {
                 s.rate(), fixed.sentPerSecond(), fixed.appliedPerSecond(), ms(h.getValueAtPercentile(50)), p99,
                 ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), h.getTotalCount(),
                 !kept ? "NOT met, the rate was not kept" : p99 < 50 ? "met" : "NOT met");
+        try {
+            JsonObject byMethod = control(web, host.emulators.dataverseUrl(), "GET", "counters", null)
+                    .getJsonObject("requests", new JsonObject()).getJsonObject("byMethod", new JsonObject());
+            long events = appliedEvents - appliedAtCountersReset;
+            StringBuilder b = new StringBuilder();
+            for (String method : byMethod.fieldNames()) {
+                long n = 0;
+                for (String status : byMethod.getJsonObject(method).fieldNames()) {
+                    n += byMethod.getJsonObject(method).getLong(status);
+                }
+                b.append(String.format(Locale.US, " %s %.2f %s;", method, events == 0 ? 0.0 : (double) n / events,
+                        byMethod.getJsonObject(method).encode()));
+            }
+            System.out.printf(Locale.US, "Dataverse emulator requests per event applied (by the engine, phases 2 and 3; by status):%s%n", b);
+        } catch (Exception e) {
+            System.out.println("(could not read the Dataverse emulator's counters: " + e + ")");
+        }
         topThreads();
         return ok ? 0 : 1;
     }
@@ -842,6 +875,12 @@ public final class EngineLoad {
     // ---- closing -----------------------------------------------------------------------------------
 
     private void close() {
+        if (baseRecording != null) {
+            baseRecording.close();
+        }
+        if (web != null) {
+            web.close();
+        }
         try {
             if (client != null) {
                 client.close().await(10, TimeUnit.SECONDS);
