@@ -1,12 +1,8 @@
 package io.dualsync.benchmarks;
 
-import io.dualsync.emulator.EmulatorOptions;
-import io.dualsync.emulator.Emulators;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -15,12 +11,8 @@ import io.vertx.core.http.HttpClientConnection;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import org.HdrHistogram.Histogram;
 
@@ -69,9 +61,12 @@ import java.util.concurrent.TimeoutException;
  * the exit status is 1. The run is bounded: at most 1,024 in flight, 300 s of warm-up, 600 s
  * measured, 1,000,000 records, and it gives up 60 s after the measured period should have ended.
  *
+ * <p>{@link EngineLoad} runs the same client ({@link #measure}) as its first phase, so the engine's
+ * end-to-end figure is compared with the emulator's capacity measured in the same run.
+ *
  * <p>Command, from the repository root (results are recorded in docs/benchmarks.md):
  * <pre>
- * mvn -B -q install -DskipTests
+ * mvn -B -q -pl benchmarks -am package -DskipTests
  * java -cp benchmarks/target/benchmarks.jar io.dualsync.benchmarks.DataversePatchLoad --in-flight 64 --warmup 30 --seconds 20
  * </pre>
  */
@@ -132,87 +127,45 @@ public final class DataversePatchLoad {
         Vertx vertx = Vertx.vertx(new VertxOptions().setMaxEventLoopExecuteTime(30).setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS));
         int exit;
         try {
-            exit = run(vertx, settings);
+            LoadSupport.Host host = new LoadSupport.Host(LoadSupport.unthrottledOptions());
+            vertx.deployVerticle(host).await(60, TimeUnit.SECONDS);
+            exit = measure(vertx, host, settings).exit();
         } finally {
             vertx.close().await(30, TimeUnit.SECONDS);
         }
         System.exit(exit);
     }
 
-    /** Hosts both emulators on the event loop of its own context. */
-    private static final class Host extends VerticleBase {
-        private final EmulatorOptions options;
-        Emulators emulators;
-        Thread thread;
-
-        Host(EmulatorOptions options) {
-            this.options = options;
-        }
-
-        @Override
-        public Future<?> start() {
-            thread = Thread.currentThread();
-            return Emulators.start(vertx, options).onSuccess(e -> emulators = e);
-        }
-
-        @Override
-        public Future<?> stop() {
-            return emulators == null ? Future.succeededFuture() : emulators.close();
-        }
-
-        Context context() {
-            return context;
+    /**
+     * What one run measured: {@code exit} 0 when every response was 2xx and something was measured (then
+     * the figures are set), 1 otherwise.
+     */
+    record Result(int exit, double requestsPerSecond, double p50Ms, double p99Ms, double p999Ms, double maxMs,
+                  double emulatorBusy, double emulatorCpuUsPerRequest) {
+        static Result failed() {
+            return new Result(1, 0, 0, 0, 0, 0, 0, 0);
         }
     }
 
-    /** An empty verticle: its context (another event loop) is where the driver runs. */
-    private static final class ClientLoop extends VerticleBase {
-        Thread thread;
-
-        @Override
-        public Future<?> start() {
-            thread = Thread.currentThread();
-            return Future.succeededFuture();
-        }
-
-        Context context() {
-            return context;
-        }
-    }
-
-    private static int run(Vertx vertx, Settings s) throws Exception {
-        EmulatorOptions options = new EmulatorOptions();
-        options.foPort = 0;
-        options.dataversePort = 0;
-        options.seed = "demo";
-        options.auth = true;
-        // Raised so they never throttle the benchmark (the defaults, 6,000 requests and 52 at once per user,
-        // would); the bookkeeping still runs for every request.
-        options.limitRequests = Integer.MAX_VALUE;
-        options.limitExecutionSeconds = Integer.MAX_VALUE;
-        options.limitConcurrent = Integer.MAX_VALUE;
-
-        Host host = new Host(options);
-        vertx.deployVerticle(host).await(60, TimeUnit.SECONDS);
-        ClientLoop loop = null;
-        for (int attempt = 0; attempt < 8; attempt++) {
-            ClientLoop candidate = new ClientLoop();
-            vertx.deployVerticle(candidate).await(10, TimeUnit.SECONDS);
-            if (candidate.thread != host.thread) {
-                loop = candidate;
-                break;
-            }
-        }
-        if (loop == null) {
+    /**
+     * Runs the tight client against the Dataverse emulator of {@code host} (already started, with the
+     * demo seed) from an event loop of {@code vertx} other than the emulator's, prints progress and the
+     * report, and returns the figures. Blocks the calling thread (not an event loop) until done.
+     */
+    static Result measure(Vertx vertx, LoadSupport.Host host, Settings s) throws Exception {
+        LoadSupport.Loop loop;
+        try {
+            loop = LoadSupport.loopApartFrom(vertx, host.thread);
+        } catch (IllegalStateException e) {
             System.err.println("could not get an event loop for the driver other than the emulator's");
-            return 2;
+            return Result.failed();
         }
         String base = host.emulators.dataverseUrl();
         int port = host.emulators.dataverse().port();
 
         WebClient web = WebClient.create(vertx);
-        String token = token(web, base, s);
-        String company = company(web, base, token);
+        String token = LoadSupport.token(web, base, "dualsync-dev", "dualsync-dev-secret", s.warmupSeconds() + s.seconds() + 60L);
+        String company = LoadSupport.company(web, base, token);
         web.close();
         long accountsBefore = accounts(host).await(10, TimeUnit.SECONDS);
 
@@ -237,7 +190,7 @@ public final class DataversePatchLoad {
 
         Load load = new Load(vertx, port, uris, bodies, headers, s, host.thread, loop.thread);
         Promise<Void> done = Promise.promise();
-        loop.context().runOnContext(v -> connect(client, port, s.inFlight()).onComplete(ar -> {
+        loop.context().runOnContext(v -> LoadSupport.connect(client, port, s.inFlight()).onComplete(ar -> {
             if (ar.succeeded()) {
                 load.start(done, ar.result());
             } else {
@@ -248,30 +201,13 @@ public final class DataversePatchLoad {
             done.future().await(s.warmupSeconds() + s.seconds() + 60L, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             System.err.println("FAILED: the run did not finish in time (" + load.outstanding + " requests still outstanding)");
-            return 1;
+            return Result.failed();
+        } finally {
+            client.close().await(10, TimeUnit.SECONDS);
+            vertx.undeploy(loop.deploymentID()).await(10, TimeUnit.SECONDS);
         }
         long accountsAfter = accounts(host).await(10, TimeUnit.SECONDS);
-        client.close().await(10, TimeUnit.SECONDS);
         return load.report(accountsAfter - accountsBefore);
-    }
-
-    /**
-     * Opens the connections, one per request in flight, on the calling (driver's) event loop: each carries
-     * one request at a time (HTTP/1.1 keep-alive, no pipelining), which keeps exactly that many in flight
-     * without a pool's bookkeeping in the measurement.
-     */
-    private static Future<List<HttpClientConnection>> connect(HttpClientAgent client, int port, int count) {
-        List<Future<HttpClientConnection>> opening = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            opening.add(client.connect(new HttpConnectOptions().setHost("127.0.0.1").setPort(port).setConnectTimeout(10_000)));
-        }
-        return Future.all(opening).map(all -> {
-            List<HttpClientConnection> out = new ArrayList<>();
-            for (Future<HttpClientConnection> f : opening) {
-                out.add(f.result());
-            }
-            return out;
-        });
     }
 
     static String accountNumber(int record) {
@@ -317,42 +253,8 @@ public final class DataversePatchLoad {
         }
     }
 
-    /** A token for the Dataverse resource, client credentials with the development identity. */
-    private static String token(WebClient web, String base, Settings s) throws Exception {
-        MultiMap form = MultiMap.caseInsensitiveMultiMap()
-                .add("grant_type", "client_credentials")
-                .add("client_id", "dualsync-dev")
-                .add("client_secret", "dualsync-dev-secret")
-                .add("scope", base + "/.default");
-        HttpResponse<Buffer> r = web.postAbs(Emulators.tokenEndpoint(base, "dualsync-dev")).sendForm(form)
-                .await(30, TimeUnit.SECONDS);
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("token endpoint answered " + r.statusCode() + ": " + r.bodyAsString());
-        }
-        JsonObject json = r.bodyAsJsonObject();
-        long expiresIn = json.getLong("expires_in");
-        if (expiresIn < s.warmupSeconds() + s.seconds() + 60L) {
-            throw new IllegalStateException("the token expires in " + expiresIn + " s, before the run would end");
-        }
-        return json.getString("access_token");
-    }
-
-    /** The id of company USMF (the demo seed's), which the accounts' alternate key refers to. */
-    private static String company(WebClient web, String base, String token) throws Exception {
-        HttpResponse<Buffer> r = web.getAbs(base + API + "cdm_companies")
-                .addQueryParam("$select", "cdm_companyid")
-                .addQueryParam("$filter", "cdm_companycode eq 'USMF'")
-                .bearerTokenAuthentication(token)
-                .send().await(30, TimeUnit.SECONDS);
-        JsonArray value = r.statusCode() == 200 ? r.bodyAsJsonObject().getJsonArray("value") : null;
-        if (value == null || value.size() != 1) {
-            throw new IllegalStateException("cannot find company USMF: " + r.statusCode() + " " + r.bodyAsString());
-        }
-        return value.getJsonObject(0).getString("cdm_companyid");
-    }
-
     /** Rows in accounts, read on the emulator's event loop (the store's owner). */
-    private static Future<Long> accounts(Host host) {
+    private static Future<Long> accounts(LoadSupport.Host host) {
         Promise<Long> p = Promise.promise();
         host.context().runOnContext(v -> p.complete(
                 (long) host.emulators.dataverse().context().store().table("accounts").size()));
@@ -513,18 +415,18 @@ public final class DataversePatchLoad {
             }
         }
 
-        int report(long created) {
+        Result report(long created) {
             System.out.println();
             System.out.printf(Locale.US, "Responses by status (whole run): %s; created %,d accounts, %,d requests in all%n",
                     counts(statuses), created, completed);
             if (!failures.isEmpty()) {
                 System.out.println("FAILED: responses that were not 2xx (first " + failures.size() + "):");
                 failures.forEach(f -> System.out.println("  " + f));
-                return 1;
+                return Result.failed();
             }
             if (startUsage == null || endUsage == null || measuredCount == 0) {
                 System.out.println("FAILED: nothing was measured");
-                return 1;
+                return Result.failed();
             }
             double seconds = (measureEndNs - measureStartNs) / 1e9;
             System.out.printf(Locale.US, "Measured: %,d requests in %.2f s = %,.0f req/s at %d in flight; statuses %s%n",
@@ -546,7 +448,10 @@ public final class DataversePatchLoad {
             System.out.printf(Locale.US, "Allocated per request: emulator event loop %,d B, driver event loop %,d B%n",
                     (endUsage.serverAllocated - startUsage.serverAllocated) / measuredCount,
                     (endUsage.clientAllocated - startUsage.clientAllocated) / measuredCount);
-            return 0;
+            long busyNs = endUsage.serverCpuNs - startUsage.serverCpuNs;
+            return new Result(0, measuredCount / seconds, ms(measured.getValueAtPercentile(50)),
+                    ms(measured.getValueAtPercentile(99)), ms(measured.getValueAtPercentile(99.9)), ms(measured.getMaxValue()),
+                    (double) busyNs / (measureEndNs - measureStartNs), busyNs * perRequest);
         }
 
         /** {@code {204=N, ...}}; 0 stands for requests that got no response. */
