@@ -43,8 +43,10 @@ import org.slf4j.spi.LoggingEventBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -123,6 +125,10 @@ public final class Pipeline {
     private final Clock clock;
     private final Backoff backoff;
     private final Map<Side, AdaptiveLimit> limits = new EnumMap<>(Side.class);
+    /** Requests waiting for a permit of their side's limit, in arrival order. */
+    private final Map<Side, ArrayDeque<Runnable>> waiting = new EnumMap<>(Side.class);
+    /** Sides with a timer set to wake their waiters when a 429's hold ends. */
+    private final Set<Side> holdTimers = EnumSet.noneOf(Side.class);
     private final Lanes<Work> lanes;
     /** Journal entries dispatched and not yet done, by index: how many maps are still working on each. */
     private final TreeMap<Long, Pending> pendingByIndex = new TreeMap<>();
@@ -159,6 +165,7 @@ public final class Pipeline {
                 20, Duration.ofSeconds(1), System::nanoTime));
         this.lanes = new Lanes<>(options.lanes(), options.queuePerLane());
         for (Side s : Side.values()) {
+            waiting.put(s, new ArrayDeque<>());
             AdaptiveLimit l = limits.get(s);
             metrics.registerApplyConcurrency(s, l::inFlight, l::limit);
         }
@@ -763,17 +770,17 @@ public final class Pipeline {
 
     private void readAttempt(Work w, Side side, String entitySet, Map<String, Object> key, Instant first, int failures,
                              Promise<TargetConnector.ReadResult> done) {
-        AdaptiveLimit limit = limits.get(side);
-        if (!limit.tryAcquire()) {
-            vertx.setTimer(Math.max(1, limit.holdRemaining().toMillis()),
-                    t -> readAttempt(w, side, entitySet, key, first, failures, done));
-            return;
-        }
+        whenPermitted(side, () -> sendRead(w, side, entitySet, key, first, failures, done));
+    }
+
+    /** One attempt of a read, holding a permit of the side's limit. */
+    private void sendRead(Work w, Side side, String entitySet, Map<String, Object> key, Instant first, int failures,
+                          Promise<TargetConnector.ReadResult> done) {
         connectors.get(side).read(entitySet, key).onComplete(ar -> {
             WriteResult r = ar.succeeded() ? null
                     : ar.cause() instanceof TargetReadException ? ((TargetReadException) ar.cause()).result()
                     : new WriteResult(WriteResult.Outcome.RETRYABLE, 0, null, null, null, String.valueOf(ar.cause()));
-            limit.release(r == null ? WriteResult.Outcome.OK : r.outcome(), r == null ? null : r.retryAfter());
+            released(side, r == null ? WriteResult.Outcome.OK : r.outcome(), r == null ? null : r.retryAfter());
             if (r == null) {
                 done.complete(ar.result());
                 return;
@@ -799,6 +806,52 @@ public final class Pipeline {
         });
     }
 
+    /**
+     * Runs {@code go} holding a permit of the side's {@link AdaptiveLimit}: now when one is free and
+     * nobody is waiting, else in turn (first come, first served) when a request ends or a 429's hold
+     * runs out. Waiting costs nothing: no polling.
+     */
+    private void whenPermitted(Side side, Runnable go) {
+        ArrayDeque<Runnable> queue = waiting.get(side);
+        if (queue.isEmpty() && limits.get(side).tryAcquire()) {
+            go.run();
+            return;
+        }
+        queue.add(go);
+        wake(side);
+    }
+
+    /** Gives a permit back and lets the next waiter of that side go. */
+    private void released(Side side, WriteResult.Outcome outcome, Duration retryAfter) {
+        limits.get(side).release(outcome, retryAfter);
+        wake(side);
+    }
+
+    private void wake(Side side) {
+        ArrayDeque<Runnable> queue = waiting.get(side);
+        AdaptiveLimit limit = limits.get(side);
+        while (!queue.isEmpty()) {
+            Duration hold = limit.holdRemaining();
+            if (!hold.isZero()) {
+                if (!holdTimers.contains(side)) {
+                    holdTimers.add(side);
+                    vertx.setTimer(Math.max(1, hold.toMillis()), t -> {
+                        holdTimers.remove(side);
+                        wake(side);
+                    });
+                }
+                return;
+            }
+            if (!limit.tryAcquire()) {
+                return; // every permit is out: the next release wakes the queue
+            }
+            Runnable go = queue.poll();
+            // on the next turn of the event loop: a release inside a response handler must not run the
+            // next request's whole chain on its stack
+            (context != null ? context : vertx.getOrCreateContext()).runOnContext(v -> go.run());
+        }
+    }
+
     /** What became of a write. */
     private enum Written {
         OK,
@@ -820,17 +873,16 @@ public final class Pipeline {
 
     private void attempt(Work w, String key, Side target, Supplier<Future<WriteResult>> call, int attempt,
                          Instant first, int failures, boolean hadUnauthorized, Promise<Written> done) {
-        AdaptiveLimit limit = limits.get(target);
-        if (!limit.tryAcquire()) {
-            Duration hold = limit.holdRemaining();
-            vertx.setTimer(Math.max(1, hold.toMillis()), t -> attempt(w, key, target, call, attempt, first, failures,
-                    hadUnauthorized, done));
-            return;
-        }
+        whenPermitted(target, () -> send(w, key, target, call, attempt, first, failures, hadUnauthorized, done));
+    }
+
+    /** One attempt of a write, holding a permit of the target's limit. */
+    private void send(Work w, String key, Side target, Supplier<Future<WriteResult>> call, int attempt,
+                      Instant first, int failures, boolean hadUnauthorized, Promise<Written> done) {
         call.get().onComplete(ar -> {
             WriteResult r = ar.succeeded() ? ar.result()
                     : new WriteResult(WriteResult.Outcome.RETRYABLE, 0, null, null, null, String.valueOf(ar.cause()));
-            limit.release(r.outcome(), r.retryAfter());
+            released(target, r.outcome(), r.retryAfter());
             switch (r.outcome()) {
                 case OK:
                     done.complete(Written.OK);
