@@ -160,6 +160,11 @@ public final class Lanes<T> {
             }
         }
 
+        /** True while the record has events queued or in flight in this lane. */
+        public boolean holds(String map, String recordKey) {
+            return records.containsKey(map + "/" + recordKey);
+        }
+
         /** Events in the lane, queued or in flight. */
         public int size() {
             return size;

@@ -301,8 +301,15 @@ public final class Pipeline {
      * converges), else the source record id.
      */
     private String orderKey(Work w) {
-        SyncState pair = states.byRecordId(w.map().name(), w.direction().source(), w.event().recordId());
-        return pair != null ? "pair:" + pair.key() : w.event().recordId();
+        String byId = w.event().recordId();
+        String map = w.map().name();
+        if (lanes.laneFor(map, byId).holds(map, byId)) {
+            // the record's earlier events (from before it was synced) are still queued under its id:
+            // this one goes behind them, not beside them under the pair's key
+            return byId;
+        }
+        SyncState pair = states.byRecordId(map, w.direction().source(), byId);
+        return pair != null ? "pair:" + pair.key() : byId;
     }
 
     private void drainLanes() {

@@ -31,6 +31,22 @@ class LanesTest {
     }
 
     @Test
+    void aLane_holdsARecord_untilItsLastEventIsDone() {
+        Lanes<String> lanes = new Lanes<>(4, 100);
+        Lanes.Lane<String> lane = lanes.laneFor("customers", "rec-1");
+        assertThat(lane.holds("customers", "rec-1")).isFalse();
+
+        lane.offer("customers", "rec-1", "create");
+        lane.offer("customers", "rec-1", "update");
+        Lanes.Ticket<String> first = lane.poll();
+        lane.done(first);
+
+        assertThat(lane.holds("customers", "rec-1")).as("its update is still queued").isTrue();
+        lane.done(lane.poll());
+        assertThat(lane.holds("customers", "rec-1")).isFalse();
+    }
+
+    @Test
     void eventsOfOneRecord_comeOutInOrder_oneAtATime() {
         Lanes.Lane<String> lane = new Lanes<String>(1, 100).lane(0);
         lane.offer("customers", "A", "a1");
