@@ -24,7 +24,7 @@ class SeedsTest {
     private final EmulatorContext fo = context(EmulatorContext.Kind.FO, Side.FO,
             "LegalEntities", "CustomerGroups", "CustomersV3", "VendorsV2");
     private final EmulatorContext dv = context(EmulatorContext.Kind.DATAVERSE, Side.DATAVERSE,
-            "cdm_companies", "transactioncurrencies", "msdyn_customergroups", "accounts", "contacts");
+            "cdm_companies", "transactioncurrencies", "msdyn_customergroups", "msdyn_vendorgroups", "accounts", "contacts");
 
     /** No server: the store is used from the test thread only (vertx is not needed to seed). */
     private static EmulatorContext context(EmulatorContext.Kind kind, Side side, String... tables) {
@@ -114,6 +114,16 @@ class SeedsTest {
             assertThat(dvGroup.get("msdyn_description")).isEqualTo(g.get("Description"));
         }
 
+        Table vendorGroups = dv.store().table("msdyn_vendorgroups");
+        assertThat(vendorGroups.size()).as("vendor groups 10, 20, 30 per company").isEqualTo(9);
+        for (String code : List.of("USMF", "USRT", "DEMF")) {
+            Row company = dv.store().table("cdm_companies").findByKey(List.of("cdm_companycode"), Map.of("cdm_companycode", code));
+            for (String id : List.of("10", "20", "30")) {
+                assertThat(vendorGroups.findByKey(List.of("msdyn_company", "msdyn_vendorgroup"),
+                        Map.of("msdyn_company", company.id(), "msdyn_vendorgroup", id))).as("vendor group %s/%s", code, id).isNotNull();
+            }
+        }
+
         List<String> currencies = new ArrayList<>();
         dv.store().table("transactioncurrencies").rows().forEach(r -> currencies.add(r.get("isocurrencycode").toString()));
         assertThat(currencies).containsExactlyInAnyOrder("USD", "EUR", "GBP");
@@ -135,7 +145,7 @@ class SeedsTest {
     void demo_givesTheSameIdsOnEveryStart() {
         Seeds.load(fo, dv, "demo");
         EmulatorContext dv2 = context(EmulatorContext.Kind.DATAVERSE, Side.DATAVERSE,
-                "cdm_companies", "transactioncurrencies", "msdyn_customergroups", "accounts");
+                "cdm_companies", "transactioncurrencies", "msdyn_customergroups", "msdyn_vendorgroups", "accounts");
         EmulatorContext fo2 = context(EmulatorContext.Kind.FO, Side.FO, "LegalEntities", "CustomerGroups", "CustomersV3");
         Seeds.load(fo2, dv2, "DEMO");
 
