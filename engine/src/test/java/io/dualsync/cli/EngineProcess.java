@@ -35,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  */
 final class EngineProcess {
     private static final Pattern LISTENING = Pattern.compile("dualsync: listening on port (\\d+)");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
 
     private final Process process;
     private final Path log;

@@ -36,7 +36,7 @@ class BusinessEventsIT {
     private static Emulated emulated;
     private static Engine engine;
     private static String engineUrl;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final String PERSON = "someone-in-sales";
     private static final String PERSON_SECRET = "someone-secret";
     private static final String ENGINE_USER = UUID.nameUUIDFromBytes(

@@ -26,7 +26,7 @@ public final class Emulated implements AutoCloseable {
 
     public final Vertx vertx = Vertx.vertx();
     public final Emulators emulators;
-    private final HttpClient control = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient control = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
 
     private Emulated(Consumer<EmulatorOptions> tune) {
         EmulatorOptions o = new EmulatorOptions();
