@@ -78,8 +78,8 @@ import java.util.stream.Stream;
  * {@code description} is the event's SalesMemo ({@code load event <seq>}): an in-process listener
  * on the emulator's change events ({@link AppliedWrites}), independent of the engine's own counters,
  * which are printed beside it. The run fails (exit 1) when the engine refuses an event, when not every
- * accepted event is applied exactly once, or when an event is dead-lettered or stale; figures below
- * a goal do not fail it. A progress line is printed every 2 seconds, and CPU time per event of the
+ * accepted event is applied exactly once, or when an event ends dead-lettered, stale, duplicate,
+ * skipped or in a conflict (nothing else writes Dataverse here); figures below a goal do not fail it. A progress line is printed every 2 seconds, and CPU time per event of the
  * emulators', driver's and engine's event loops and of the process for each measured period. With
  * {@code --jfr DIR} each measured period is also recorded with JFR ({@link JfrTop} summarises it).
  *

@@ -96,13 +96,4 @@ final class FoEventTemplate {
         }
         return b;
     }
-
-    /** How many times slot {@code slot} occurs. */
-    int occurrences(int slot) {
-        int n = 0;
-        for (int s : slots) {
-            n += s == slot ? 1 : 0;
-        }
-        return n;
-    }
 }
