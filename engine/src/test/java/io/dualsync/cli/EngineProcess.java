@@ -191,7 +191,7 @@ final class EngineProcess {
      */
     int postUntilAccepted(String path, String body, String... headers) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
-            long pauseMs = 50;
+            long pauseMs;
             try {
                 HttpResponse<String> r = post(path, body, headers);
                 if (r.statusCode() == 202) {
@@ -201,10 +201,14 @@ final class EngineProcess {
                 pauseMs = 1000L * Long.parseLong(r.headers().firstValue("Retry-After").orElse("1"));
             } catch (IOException e) {
                 // refused while down, reset or timed out when killed mid-request: the event may or may not
-                // be journaled; sending it again is safe (the same event id is dropped downstream)
+                // be journaled; sending it again is safe (the same event id is dropped downstream). Send
+                // again once the engine answers again.
+                org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(50))
+                        .ignoreExceptions().until(() -> get("/health/live").statusCode() == 200);
+                continue;
             }
-            // a sender's back-off before retrying, not a wait for a test condition
-            Thread.sleep(pauseMs);
+            // the engine asked for this pause (503 Retry-After): a sender's protocol, not a wait for a test condition
+            TimeUnit.MILLISECONDS.sleep(pauseMs);
         }
     }
 
